@@ -1,0 +1,37 @@
+package dev.plumb.facts;
+
+import dev.plumb.transport.Connection;
+import dev.plumb.transport.ExecResult;
+import dev.plumb.transport.TransportException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+
+/** Reads a host's facts in one round trip: one exec channel, one script on stdin. */
+public final class FactReader {
+  private FactReader() {}
+
+  /**
+   * Reads every fact over the connection.
+   *
+   * @throws TransportException when the host cannot be reached or the script's output is cut short
+   */
+  public static FactSet read(Connection connection, Collection<Fact> facts, Duration timeout)
+      throws TransportException {
+    FactScript script = FactScript.of(facts);
+    ExecResult result =
+        connection.exec("/bin/sh -s", script.script().getBytes(StandardCharsets.UTF_8), timeout);
+    if (!result.ok()) {
+      throw new TransportException(
+          "reading facts failed (exit " + result.exitStatus() + "): " + result.stderrText().strip(),
+          false);
+    }
+    try {
+      Map<Fact, FactResult> decoded = script.decode(result.stdout());
+      return FactSet.of(decoded);
+    } catch (IllegalArgumentException e) {
+      throw new TransportException("reading facts failed: " + e.getMessage(), false, e);
+    }
+  }
+}

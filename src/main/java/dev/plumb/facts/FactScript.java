@@ -1,0 +1,134 @@
+package dev.plumb.facts;
+
+import dev.plumb.transport.Shell;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the one script that reads every fact of a host, and decodes its output.
+ *
+ * <p>Framing: each fact's output is preceded by {@code <D> <i> BEGIN\n} and followed by {@code
+ * \n<D> <i> END <status>\n}, where D is a random 128-bit delimiter chosen per run. The decoder looks
+ * for the exact end marker of fact i, so output that contains newlines, NULs, no trailing newline,
+ * or even a prefix of the delimiter decodes exactly. Status is {@code ok}, {@code missing}, {@code
+ * unreadable} (files) or {@code exit N} (commands).
+ */
+public final class FactScript {
+  private final String delimiter;
+  private final List<Fact> facts;
+
+  private FactScript(String delimiter, List<Fact> facts) {
+    this.delimiter = delimiter;
+    this.facts = List.copyOf(facts);
+  }
+
+  /** A script for these facts (duplicates removed, order kept) with a fresh random delimiter. */
+  public static FactScript of(Iterable<Fact> facts) {
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    return of(facts, "PLUMB-" + HexFormat.of().formatHex(random));
+  }
+
+  static FactScript of(Iterable<Fact> facts, String delimiter) {
+    List<Fact> unique = new ArrayList<>(new java.util.LinkedHashSet<>(asList(facts)));
+    return new FactScript(delimiter, unique);
+  }
+
+  private static List<Fact> asList(Iterable<Fact> facts) {
+    List<Fact> list = new ArrayList<>();
+    facts.forEach(list::add);
+    return list;
+  }
+
+  public List<Fact> facts() {
+    return facts;
+  }
+
+  /** The shell script (POSIX sh, fed on stdin to {@code /bin/sh -s}). */
+  public String script() {
+    StringBuilder s = new StringBuilder();
+    s.append("D=").append(delimiter).append('\n');
+    s.append("LC_ALL=C; export LC_ALL\n");
+    for (int i = 0; i < facts.size(); i++) {
+      s.append("printf '%s ").append(i).append(" BEGIN\\n' \"$D\"\n");
+      if (facts.get(i) instanceof Fact.File f) {
+        String p = Shell.quote(f.path());
+        s.append("if [ -e ").append(p).append(" ] || [ -L ").append(p).append(" ]; then ")
+            .append("if cat -- ").append(p).append(" 2>/dev/null; then s=ok; else s=unreadable; fi; ")
+            .append("else s=missing; fi\n");
+      } else if (facts.get(i) instanceof Fact.Command c) {
+        s.append("(\n").append(c.script()).append("\n) </dev/null 2>/dev/null; s=\"exit $?\"\n");
+      }
+      s.append("printf '\\n%s ").append(i).append(" END %s\\n' \"$D\" \"$s\"\n");
+    }
+    return s.toString();
+  }
+
+  /**
+   * Decodes the script's output into results, one per fact.
+   *
+   * @throws IllegalArgumentException when the output is truncated or not from this script
+   */
+  public Map<Fact, FactResult> decode(byte[] output) {
+    Map<Fact, FactResult> results = new LinkedHashMap<>();
+    int pos = 0;
+    for (int i = 0; i < facts.size(); i++) {
+      byte[] begin = (delimiter + " " + i + " BEGIN\n").getBytes(StandardCharsets.US_ASCII);
+      int at = indexOf(output, begin, pos);
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "fact output truncated: no start of fact " + i + " of " + facts.size() + " (" + facts.get(i) + ")");
+      }
+      int bodyStart = at + begin.length;
+      byte[] end = ("\n" + delimiter + " " + i + " END ").getBytes(StandardCharsets.US_ASCII);
+      int endAt = indexOf(output, end, bodyStart);
+      if (endAt < 0) {
+        throw new IllegalArgumentException("fact output truncated inside fact " + i + " (" + facts.get(i) + ")");
+      }
+      int statusStart = endAt + end.length;
+      int statusEnd = indexOf(output, new byte[] {'\n'}, statusStart);
+      if (statusEnd < 0) {
+        throw new IllegalArgumentException("fact output truncated in the status of fact " + i);
+      }
+      byte[] body = java.util.Arrays.copyOfRange(output, bodyStart, endAt);
+      String status = new String(output, statusStart, statusEnd - statusStart, StandardCharsets.US_ASCII);
+      results.put(facts.get(i), result(facts.get(i), status, body));
+      pos = statusEnd + 1;
+    }
+    return results;
+  }
+
+  private static FactResult result(Fact fact, String status, byte[] body) {
+    if (status.equals("ok")) {
+      return new FactResult.Content(body);
+    }
+    if (status.equals("missing")) {
+      return new FactResult.Missing();
+    }
+    if (status.equals("unreadable")) {
+      return new FactResult.Unreadable();
+    }
+    if (status.startsWith("exit ")) {
+      return new FactResult.Output(Integer.parseInt(status.substring(5).trim()), body);
+    }
+    throw new IllegalArgumentException("unknown fact status '" + status + "' for " + fact);
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle, int from) {
+    outer:
+    for (int i = Math.max(from, 0); i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.plumb.load;
+
+import dev.plumb.modules.Module;
+import dev.plumb.modules.Params;
+import dev.plumb.source.Mark;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One declared piece of state for one host, with its variables resolved.
+ *
+ * @param id stable id {@code type[name or key param]}, unique per host
+ * @param name the user's {@code name}, or the key parameter's value
+ * @param module the module for its type
+ * @param params its parameters, checked against the module's spec
+ * @param requires ids of resources that must be converged first (resolved and checked)
+ * @param notifies ids of handlers to run when this resource changes (resolved and checked)
+ * @param tags its tags
+ * @param handler true for a resource under {@code handlers:}: it runs only when notified
+ * @param mark where it was declared
+ * @param order its declaration order on this host (plays in order, resources in order)
+ */
+public record Resource(
+    String id,
+    String name,
+    Module module,
+    Params params,
+    List<String> requires,
+    List<String> notifies,
+    Set<String> tags,
+    boolean handler,
+    Mark mark,
+    int order) {
+  public Resource {
+    requires = List.copyOf(requires);
+    notifies = List.copyOf(notifies);
+    tags = Set.copyOf(tags);
+  }
+
+  public String type() {
+    return module.type();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.plumb.modules;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactSet;
+import dev.plumb.source.Problems;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The code that knows one resource type: which facts it reads, how it diffs, which commands
+ * converge it. Implementations are stateless; {@link #diff} is pure.
+ */
+public interface Module {
+
+  /** The resource type as written in playbooks, e.g. {@code file}, {@code kernel_cmdline}. */
+  String type();
+
+  /** One sentence for {@code plumb modules} and error messages. */
+  String description();
+
+  /** The parameters it accepts; the loader checks names, types and required ones against this. */
+  List<Param> params();
+
+  /**
+   * The parameter whose value names a resource when it has no {@code name}: the id of {@code -
+   * file: {path: /etc/x}} is {@code file[/etc/x]}. Null when resources of this type need a name.
+   */
+  String keyParam();
+
+  /**
+   * Checks that need more than one parameter or the value's meaning (a kernel parameter that does
+   * not exist, a version that is not a version). Problems carry the value's mark.
+   */
+  default void validate(Params params, Problems problems) {}
+
+  /** The facts {@link #diff} will read, for these parameters. */
+  List<Fact> facts(Params params);
+
+  /** What must change to reach the declared state. Pure: reads only {@code facts}. */
+  Change diff(Params params, FactSet facts);
+
+  /** Paths this resource may write; a resource that reads one of them is ordered after it. */
+  default Set<String> writes(Params params) {
+    return Set.of();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.plumb.modules;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resource types plumb knows: built-ins, registered by hand (no classpath scanning, so the JVM
+ * starts fast), plus YAML modules loaded from a {@code modules/} directory.
+ */
+public final class ModuleRegistry {
+  private final Map<String, Module> byType = new LinkedHashMap<>();
+
+  /** A registry with every built-in module. */
+  public static ModuleRegistry withBuiltins() {
+    ModuleRegistry registry = new ModuleRegistry();
+    BuiltinModules.all().forEach(registry::register);
+    return registry;
+  }
+
+  public static ModuleRegistry empty() {
+    return new ModuleRegistry();
+  }
+
+  /** Adds a module; a second module of the same type replaces nothing and fails. */
+  public ModuleRegistry register(Module module) {
+    Module previous = byType.putIfAbsent(module.type(), module);
+    if (previous != null && previous != module) {
+      throw new IllegalArgumentException("resource type '" + module.type() + "' is defined twice");
+    }
+    return this;
+  }
+
+  public Optional<Module> find(String type) {
+    return Optional.ofNullable(byType.get(type));
+  }
+
+  public boolean has(String type) {
+    return byType.containsKey(type);
+  }
+
+  public Collection<Module> all() {
+    return Collections.unmodifiableCollection(byType.values());
+  }
+}
