@@ -13,4 +13,9 @@ final class BuiltinModules {
     // GPU modules (dev.plumb.modules.gpu).
     return modules;
   }
+
+  static List<HostLint> lints() {
+    List<HostLint> lints = new ArrayList<>();
+    return lints;
+  }
 }

@@ -12,11 +12,13 @@ import java.util.Optional;
  */
 public final class ModuleRegistry {
   private final Map<String, Module> byType = new LinkedHashMap<>();
+  private final java.util.List<HostLint> lints = new java.util.ArrayList<>();
 
   /** A registry with every built-in module. */
   public static ModuleRegistry withBuiltins() {
     ModuleRegistry registry = new ModuleRegistry();
     BuiltinModules.all().forEach(registry::register);
+    BuiltinModules.lints().forEach(registry::register);
     return registry;
   }
 
@@ -31,6 +33,15 @@ public final class ModuleRegistry {
       throw new IllegalArgumentException("resource type '" + module.type() + "' is defined twice");
     }
     return this;
+  }
+
+  public ModuleRegistry register(HostLint lint) {
+    lints.add(lint);
+    return this;
+  }
+
+  public java.util.List<HostLint> lints() {
+    return java.util.Collections.unmodifiableList(lints);
   }
 
   public Optional<Module> find(String type) {
