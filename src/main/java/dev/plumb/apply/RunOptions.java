@@ -1,0 +1,40 @@
+package dev.plumb.apply;
+
+import dev.plumb.plan.RebootPolicy;
+import java.time.Duration;
+
+/**
+ * How a run behaves.
+ *
+ * @param mode plan, check or apply
+ * @param reboot whether apply may reboot
+ * @param forks how many hosts are worked on at once
+ * @param factTimeout the longest the fact script may take on one host
+ * @param commandTimeout the longest one command may take
+ * @param rebootTimeout how long to wait for a rebooted host to come back
+ */
+public record RunOptions(
+    Mode mode, RebootPolicy reboot, int forks, Duration factTimeout, Duration commandTimeout, Duration rebootTimeout) {
+
+  public RunOptions {
+    if (forks < 1) {
+      throw new IllegalArgumentException("--forks must be at least 1, not " + forks);
+    }
+  }
+
+  public static RunOptions defaults(Mode mode) {
+    return new RunOptions(mode, RebootPolicy.NEVER, 50, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10));
+  }
+
+  public RunOptions withReboot(RebootPolicy policy) {
+    return new RunOptions(mode, policy, forks, factTimeout, commandTimeout, rebootTimeout);
+  }
+
+  public RunOptions withForks(int n) {
+    return new RunOptions(mode, reboot, n, factTimeout, commandTimeout, rebootTimeout);
+  }
+
+  public RunOptions withRebootTimeout(Duration d) {
+    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, d);
+  }
+}

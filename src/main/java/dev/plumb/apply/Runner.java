@@ -1,0 +1,77 @@
+package dev.plumb.apply;
+
+import dev.plumb.load.Catalog;
+import dev.plumb.load.HostCatalog;
+import dev.plumb.plan.Planner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs plan, check or apply over every host of a catalog, {@code forks} hosts at a time. A failure
+ * on one host never stops the others. Results come back in inventory order.
+ */
+public final class Runner {
+  private final Planner planner;
+  private final Connector connector;
+
+  public Runner(Planner planner, Connector connector) {
+    this.planner = planner;
+    this.connector = connector;
+  }
+
+  /** Runs every host; {@code progress} hears of each host as it finishes (from worker threads). */
+  public List<HostResult> run(Catalog catalog, RunOptions options, Consumer<HostResult> progress) {
+    List<HostCatalog> hosts = catalog.hosts();
+    if (hosts.isEmpty()) {
+      return List.of();
+    }
+    int threads = Math.min(options.forks(), hosts.size());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "plumb-host");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<HostResult>> futures = new ArrayList<>();
+      for (HostCatalog host : hosts) {
+        futures.add(pool.submit(() -> {
+          HostResult result = runOne(host, options);
+          progress.accept(result);
+          return result;
+        }));
+      }
+      List<HostResult> results = new ArrayList<>();
+      for (int i = 0; i < futures.size(); i++) {
+        results.add(join(futures.get(i), hosts.get(i)));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private HostResult runOne(HostCatalog host, RunOptions options) {
+    try {
+      return new HostRun(host, connector, planner, options).run();
+    } catch (RuntimeException e) {
+      // A bug must not take the other hosts down with it; it is reported as this host's failure.
+      return new HostResult(host.host().name(), HostResult.Outcome.FAILED, java.util.Optional.empty(), List.of(),
+          List.of("internal error: " + e + "; please report this as a bug"), 0, false, 0);
+    }
+  }
+
+  private static HostResult join(Future<HostResult> future, HostCatalog host) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + host.host().name(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("host run crashed: " + host.host().name(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.plumb.apply;
+
+/**
+ * What happened to one step during apply.
+ *
+ * @param id the step's resource id
+ * @param status ok, changed, failed, skipped or blocked
+ * @param message why it failed or was skipped ("" when ok)
+ * @param commandsRun how many of its commands ran
+ */
+public record StepResult(String id, Status status, String message, int commandsRun) {
+
+  public enum Status {
+    OK,
+    CHANGED,
+    FAILED,
+    BLOCKED,
+    SKIPPED;
+
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public boolean failed() {
+      return this == FAILED || this == BLOCKED;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.plumb.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code plumb} command: plan, check and apply playbooks; read facts; lint; list modules. */
+@Command(
+    name = "plumb",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "A declarative state engine for GPU hosts: reads each host's facts over SSH, plans the",
+      "difference in dependency order, and shows it (plan), checks it (check) or applies it (apply).",
+      ""
+    },
+    subcommands = {
+      PlanCommand.class,
+      CheckCommand.class,
+      ApplyCommand.class,
+      FactsCommand.class,
+      LintCommand.class,
+      ModulesCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 converged or no changes; 2 changes or drift (check, plan --detailed-exitcode);",
+      "            1 bad input or usage (no host contacted); 3 a host failed or was unreachable.",
+      "",
+      "Examples:",
+      "  plumb plan playbooks/gpu-hypervisor.yml",
+      "  plumb check -i inventories/lab.yml playbooks/gpu-hypervisor.yml",
+      "  plumb apply -i inventories/lab.yml playbooks/gpu-hypervisor.yml --reboot if-needed"
+    })
+public final class Main implements Runnable {
+  public static final String VERSION = "0.1.0";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, facts, lint or modules");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns the exit code (for tests, which must not call System.exit). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExitCodeExceptionMapper(e -> 1);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("plumb: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try 'plumb " + (ex.getCommandLine().getCommandName().equals("plumb") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"plumb " + VERSION + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.plumb.cli;
+
+import dev.plumb.apply.HostResult;
+import dev.plumb.apply.Mode;
+import dev.plumb.apply.RunOptions;
+import dev.plumb.apply.Runner;
+import dev.plumb.load.Catalog;
+import dev.plumb.plan.Planner;
+import dev.plumb.plan.RebootPolicy;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What plan, check and apply share: load, run over the hosts, render, exit code. */
+abstract class RunVerb implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--reboot", paramLabel = "POLICY", defaultValue = "never",
+      description = "never (default: report \"reboot pending\") or if-needed (one reboot per host, at the end, verified).")
+  String reboot;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  abstract Mode mode();
+
+  boolean detailedExitCode() {
+    return false;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    long start = System.nanoTime();
+    RunOptions options;
+    try {
+      options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(reboot));
+      Formats.check(common.format);
+    } catch (IllegalArgumentException e) {
+      err.println("plumb: " + e.getMessage());
+      return 1;
+    }
+    Session session = Session.load(common, err);
+    if (session == null) {
+      return 1;
+    }
+    Catalog catalog = session.catalog();
+    Style style = Style.detect(common.noColor);
+    Progress progress = new Progress(err, catalog.hosts().size(), style);
+    Runner runner = new Runner(new Planner(session.registry().lints()), session.connector());
+    List<HostResult> results = runner.run(catalog, options, progress::hostDone);
+    progress.finish();
+    RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
+    int exit = report.exitCode(detailedExitCode());
+    out.print(switch (common.format.toLowerCase(Locale.ROOT)) {
+      case "json" -> new JsonRenderer().render(report, exit);
+      case "markdown" -> new MarkdownRenderer().render(report);
+      default -> new TextRenderer(style).render(report);
+    });
+    out.flush();
+    return exit;
+  }
+
+  /** On a terminal a live counter line; otherwise one line per host as it finishes (several hosts only). */
+  static final class Progress {
+    private final PrintWriter err;
+    private final int total;
+    private final boolean live;
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger unreachable = new AtomicInteger();
+
+    Progress(PrintWriter err, int total, Style style) {
+      this.err = err;
+      this.total = total;
+      this.live = System.console() != null && style.color();
+    }
+
+    synchronized void hostDone(HostResult r) {
+      int n = done.incrementAndGet();
+      if (r.outcome() == HostResult.Outcome.FAILED) {
+        failed.incrementAndGet();
+      } else if (r.outcome() == HostResult.Outcome.UNREACHABLE) {
+        unreachable.incrementAndGet();
+      }
+      if (total < 2) {
+        return;
+      }
+      if (live) {
+        err.printf("\rhosts %d/%d done, %d failed, %d unreachable", n, total, failed.get(), unreachable.get());
+      } else {
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s (%.2f s)%n", n, total, r.host(), r.outcome().word(), r.seconds());
+      }
+      err.flush();
+    }
+
+    void finish() {
+      if (live && total >= 2) {
+        err.println();
+        err.flush();
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.plumb.cli;
+
+import dev.plumb.apply.Connector;
+import dev.plumb.load.Catalog;
+import dev.plumb.load.LoadRequest;
+import dev.plumb.load.Loader;
+import dev.plumb.modules.ModuleRegistry;
+import dev.plumb.source.InputException;
+import dev.plumb.source.Problem;
+import dev.plumb.transport.LocalConnection;
+import dev.plumb.transport.TransportException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.Optional;
+
+/** The loaded input of one invocation and how to reach its hosts. */
+record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
+
+  /** Loads the playbook and inventory; on bad input prints every problem and returns null. */
+  static Session load(CommonOptions common, PrintWriter err) {
+    if (!Files.isRegularFile(common.playbook)) {
+      err.println("plumb: playbook not found: " + common.playbook);
+      err.println("    fix: give the path of a playbook file, e.g. playbooks/gpu-hypervisor.yml");
+      return null;
+    }
+    if (common.inventory != null && !Files.exists(common.inventory)) {
+      err.println("plumb: inventory not found: " + common.inventory);
+      err.println("    fix: give an inventory file or directory, e.g. -i inventories/lab.yml, or leave -i out for localhost");
+      return null;
+    }
+    ModuleRegistry registry = ModuleRegistry.withBuiltins();
+    try {
+      Catalog catalog = Loader.load(new LoadRequest(common.playbook, Optional.ofNullable(common.inventory),
+          common.extraVars, Optional.ofNullable(common.limit), common.tagSet(), registry));
+      catalog.warnings().forEach(w -> err.println(w.render()));
+      err.flush();
+      return new Session(catalog, registry, connector(common));
+    } catch (InputException e) {
+      err.print(TextRenderer.problems(e.problems()));
+      long errors = e.problems().stream().filter(Problem::isError).count();
+      err.println("plumb: " + errors + " error" + (errors == 1 ? "" : "s") + " in the input; no host was contacted.");
+      err.flush();
+      return null;
+    }
+  }
+
+  static Connector connector(CommonOptions common) {
+    return host -> {
+      String kind = host.var("ansible_connection").or(() -> host.var("connection")).orElse(
+          host.name().equals("localhost") ? "local" : "ssh");
+      if (kind.equals("local")) {
+        return new LocalConnection(host.name());
+      }
+      throw new TransportException("ssh connections are not available in this build", true);
+    };
+  }
+}

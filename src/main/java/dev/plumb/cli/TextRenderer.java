@@ -1,0 +1,182 @@
+package dev.plumb.cli;
+
+import dev.plumb.apply.HostResult;
+import dev.plumb.apply.HostResult.Outcome;
+import dev.plumb.apply.Mode;
+import dev.plumb.apply.StepResult;
+import dev.plumb.modules.Action;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Command;
+import dev.plumb.modules.TakesEffect;
+import dev.plumb.plan.HostPlan;
+import dev.plumb.plan.Step;
+import dev.plumb.source.Problem;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text report, read like a Terraform plan: per host, each change with its mark, diff, exact
+ * commands and when it takes effect; then one summary line. Converged resources are counted, not
+ * listed.
+ */
+final class TextRenderer {
+  private final Style style;
+
+  TextRenderer(Style style) {
+    this.style = style;
+  }
+
+  String render(RunReport report) {
+    StringBuilder out = new StringBuilder();
+    for (HostResult host : report.hosts()) {
+      if (report.mode() == Mode.CHECK) {
+        out.append(checkLine(host)).append('\n');
+      } else {
+        host(out, host, report.mode());
+      }
+    }
+    out.append(summary(report)).append('\n');
+    return out.toString();
+  }
+
+  private void host(StringBuilder out, HostResult host, Mode mode) {
+    out.append(style.bold(host.host())).append("  ").append(verdict(host, mode)).append('\n');
+    host.problems().forEach(p -> out.append("  ").append(style.red("! " + p)).append('\n'));
+    if (host.plan().isEmpty()) {
+      out.append('\n');
+      return;
+    }
+    HostPlan plan = host.plan().get();
+    plan.problems().stream().filter(p -> !p.isError())
+        .forEach(p -> out.append("  ").append(style.yellow("warning: " + p.render().replace("\n", "\n  "))).append('\n'));
+    Map<String, StepResult> results = new java.util.LinkedHashMap<>();
+    host.steps().forEach(r -> results.put(r.id(), r));
+    for (Step step : plan.steps()) {
+      Change c = step.change();
+      if (!c.changes() && c.notes().isEmpty() && c.blockers().isEmpty()) {
+        continue;
+      }
+      step(out, step, results.get(step.id()));
+    }
+    if (plan.rebootPlanned()) {
+      out.append("  ").append(style.action(Action.RUN, "! reboot")).append(style.dim("   (reboot barrier: changes above take effect; verified by a new boot_id)")).append('\n');
+    } else if (host.rebootPending()) {
+      out.append("  ").append(style.yellow("reboot pending: the running system differs from its next boot; run apply with --reboot if-needed, or reboot")).append('\n');
+    }
+    long unchanged = plan.steps().stream().filter(s -> !s.changes()).count();
+    if (unchanged > 0) {
+      out.append("  ").append(style.dim(unchanged + " resource" + (unchanged == 1 ? "" : "s") + " already converged")).append('\n');
+    }
+    out.append('\n');
+  }
+
+  private void step(StringBuilder out, Step step, StepResult result) {
+    Change c = step.change();
+    String head = c.action().symbol() + " " + step.id();
+    out.append("  ").append(style.action(c.action(), head));
+    StringBuilder meta = new StringBuilder();
+    meta.append(c.changes() ? c.action().word() : "no change");
+    if (c.changes()) {
+      meta.append(", ").append(c.label().word());
+      if (!(c.takesEffect() instanceof TakesEffect.Now)) {
+        meta.append(", takes effect ").append(c.takesEffect().describe());
+      }
+    }
+    if (!step.notifiedBy().isEmpty()) {
+      meta.append(", notified by ").append(String.join(", ", step.notifiedBy()));
+    }
+    out.append("  ").append(style.dim("(" + meta + ")"));
+    if (result != null && result.status() != StepResult.Status.OK) {
+      String word = result.status().word();
+      out.append("  ").append(result.status().failed() ? style.red(word) : style.green(word));
+    }
+    out.append('\n');
+    if (c.changes() && !c.before().equals(c.after()) && c.diff().isEmpty()) {
+      out.append("      ").append(c.before()).append(" -> ").append(c.after()).append('\n');
+    }
+    for (String line : c.diff().split("\n", -1)) {
+      if (!line.isEmpty()) {
+        out.append("      ").append(style.diffLine(line)).append('\n');
+      }
+    }
+    for (Command cmd : c.commands()) {
+      out.append("      ").append(style.dim("$ ")).append(cmd.shown().replace("\n", "\n        ")).append('\n');
+    }
+    c.notes().forEach(n -> out.append("      ").append(style.yellow("note: " + n)).append('\n'));
+    c.blockers().forEach(b -> out.append("      ").append(style.red("blocked: " + b)).append('\n'));
+    if (result != null && !result.message().isEmpty()) {
+      out.append("      ").append(result.status().failed() ? style.red(result.message()) : style.dim(result.message())).append('\n');
+    }
+  }
+
+  private String verdict(HostResult host, Mode mode) {
+    return switch (host.outcome()) {
+      case CONVERGED -> style.green(mode == Mode.APPLY ? "converged, nothing to do" : "converged");
+      case CHANGED -> {
+        if (mode == Mode.APPLY) {
+          yield style.yellow("changed" + (host.rebooted() ? ", rebooted" : "") + ", verified");
+        }
+        HostPlan p = host.plan().orElseThrow();
+        yield style.yellow(p.changes().size() + " to change, " + p.commandCount() + " command" + (p.commandCount() == 1 ? "" : "s"));
+      }
+      case FAILED -> style.red("failed");
+      case UNREACHABLE -> style.red("unreachable");
+    };
+  }
+
+  private String checkLine(HostResult host) {
+    String name = style.bold(host.host());
+    return switch (host.outcome()) {
+      case CONVERGED -> name + "  " + style.green("ok") + (host.rebootPending() ? style.yellow("  (reboot pending)") : "");
+      case CHANGED -> {
+        List<String> ids = host.plan().orElseThrow().changes().stream().map(Step::id).toList();
+        String what = ids.isEmpty() ? "reboot due" : String.join(", ", ids);
+        yield name + "  " + style.yellow("drift: " + what);
+      }
+      case FAILED -> name + "  " + style.red("failed: " + String.join("; ", host.problems()));
+      case UNREACHABLE -> name + "  " + style.red("unreachable: " + String.join("; ", host.problems()));
+    };
+  }
+
+  private String summary(RunReport report) {
+    Map<Action, Integer> counts = report.actionCounts();
+    int hosts = report.hosts().size();
+    String hostWord = hosts + " host" + (hosts == 1 ? "" : "s");
+    StringBuilder s = new StringBuilder();
+    switch (report.mode()) {
+      case PLAN -> s.append("Plan: ")
+          .append(counts.getOrDefault(Action.CREATE, 0)).append(" to create, ")
+          .append(counts.getOrDefault(Action.UPDATE, 0)).append(" to update, ")
+          .append(counts.getOrDefault(Action.DELETE, 0)).append(" to delete, ")
+          .append(counts.getOrDefault(Action.RUN, 0)).append(" to run, ")
+          .append(counts.getOrDefault(Action.RESTART, 0)).append(" to restart, on ").append(hostWord).append('.');
+      case CHECK -> s.append("Check: ").append(report.count(Outcome.CONVERGED)).append(" ok, ")
+          .append(report.count(Outcome.CHANGED)).append(" drifted, on ").append(hostWord).append('.');
+      case APPLY -> s.append("Apply: ").append(report.count(Outcome.CHANGED)).append(" changed, ")
+          .append(report.count(Outcome.CONVERGED)).append(" already converged, on ").append(hostWord).append('.');
+    }
+    long failed = report.count(Outcome.FAILED);
+    long unreachable = report.count(Outcome.UNREACHABLE);
+    if (failed > 0) {
+      s.append(' ').append(failed).append(" failed.");
+    }
+    if (unreachable > 0) {
+      s.append(' ').append(unreachable).append(" unreachable.");
+    }
+    long pending = report.rebootsPending();
+    if (pending > 0) {
+      s.append(" Reboot pending on ").append(pending).append(" host").append(pending == 1 ? "" : "s").append('.');
+    }
+    s.append(String.format(java.util.Locale.ROOT, " (%.2f s)", report.seconds()));
+    String line = s.toString();
+    return failed + unreachable > 0 ? style.red(line) : style.bold(line);
+  }
+
+  /** Load problems, one per line, errors first. */
+  static String problems(List<Problem> problems) {
+    StringBuilder out = new StringBuilder();
+    problems.stream().filter(Problem::isError).forEach(p -> out.append(p.render()).append('\n'));
+    problems.stream().filter(p -> !p.isError()).forEach(p -> out.append(p.render()).append('\n'));
+    return out.toString();
+  }
+}

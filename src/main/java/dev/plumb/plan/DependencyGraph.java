@@ -1,0 +1,127 @@
+package dev.plumb.plan;
+
+import com.google.common.graph.ElementOrder;
+import com.google.common.graph.GraphBuilder;
+import com.google.common.graph.Graphs;
+import com.google.common.graph.MutableGraph;
+import dev.plumb.facts.Fact;
+import dev.plumb.load.Resource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * The order of a host's resources: explicit {@code requires}, implicit edges (a resource that
+ * writes a file before every resource that reads it; a handler after its notifiers), then a
+ * topological sort whose ties go to declaration order, so the same input gives the same plan.
+ */
+final class DependencyGraph {
+  private final MutableGraph<Resource> graph;
+  private final Map<String, Resource> byId = new LinkedHashMap<>();
+
+  private DependencyGraph(MutableGraph<Resource> graph) {
+    this.graph = graph;
+  }
+
+  static DependencyGraph of(List<Resource> resources) {
+    MutableGraph<Resource> g = GraphBuilder.directed().allowsSelfLoops(false)
+        .nodeOrder(ElementOrder.insertion()).build();
+    DependencyGraph dg = new DependencyGraph(g);
+    resources.forEach(r -> {
+      g.addNode(r);
+      dg.byId.put(r.id(), r);
+    });
+    // Explicit edges first: they are the user's word, and implicit ones must not contradict them.
+    for (Resource r : resources) {
+      for (String dep : r.requires()) {
+        Resource d = dg.byId.get(dep);
+        if (d != null) {
+          g.putEdge(d, r);
+        }
+      }
+      for (String handler : r.notifies()) {
+        Resource h = dg.byId.get(handler);
+        if (h != null) {
+          g.putEdge(r, h);
+        }
+      }
+    }
+    dg.addFileEdges(resources);
+    return dg;
+  }
+
+  /** Writer before reader; an edge that would close a cycle is left out (declared order wins). */
+  private void addFileEdges(List<Resource> resources) {
+    Map<Resource, Set<String>> reads = new LinkedHashMap<>();
+    for (Resource r : resources) {
+      Set<String> paths = new java.util.LinkedHashSet<>();
+      for (Fact f : r.module().facts(r.params())) {
+        if (f instanceof Fact.File file) {
+          paths.add(file.path());
+        }
+      }
+      reads.put(r, paths);
+    }
+    List<Resource[]> candidates = new ArrayList<>();
+    for (Resource writer : resources) {
+      Set<String> writes = writer.module().writes(writer.params());
+      if (writes.isEmpty()) {
+        continue;
+      }
+      for (Resource reader : resources) {
+        if (reader != writer && !java.util.Collections.disjoint(writes, reads.get(reader))) {
+          candidates.add(new Resource[] {writer, reader});
+        }
+      }
+    }
+    // Forward edges (writer declared first) before backward ones, so two writers of one file keep
+    // their declared order.
+    candidates.sort(Comparator.comparingInt((Resource[] e) -> e[0].order() < e[1].order() ? 0 : 1));
+    for (Resource[] e : candidates) {
+      if (!graph.hasEdgeConnecting(e[0], e[1]) && !Graphs.reachableNodes(graph, e[1]).contains(e[0])) {
+        graph.putEdge(e[0], e[1]);
+      }
+    }
+  }
+
+  /** Ids of the direct predecessors of a resource, in declaration order. */
+  List<String> predecessors(Resource r) {
+    return graph.predecessors(r).stream().sorted(Comparator.comparingInt(Resource::order))
+        .map(Resource::id).toList();
+  }
+
+  /**
+   * Kahn's algorithm, ties broken by declaration order.
+   *
+   * @throws IllegalStateException on a cycle (the loader rejects explicit cycles first, so this is
+   *     a bug)
+   */
+  List<Resource> order() {
+    Map<Resource, Integer> indegree = new LinkedHashMap<>();
+    graph.nodes().forEach(n -> indegree.put(n, graph.inDegree(n)));
+    PriorityQueue<Resource> ready = new PriorityQueue<>(Comparator.comparingInt(Resource::order));
+    indegree.forEach((n, d) -> {
+      if (d == 0) {
+        ready.add(n);
+      }
+    });
+    List<Resource> out = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      Resource n = ready.poll();
+      out.add(n);
+      for (Resource s : graph.successors(n)) {
+        if (indegree.merge(s, -1, Integer::sum) == 0) {
+          ready.add(s);
+        }
+      }
+    }
+    if (out.size() != graph.nodes().size()) {
+      throw new IllegalStateException("dependency cycle among " + graph.nodes().size() + " resources");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.plumb.plan;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import dev.plumb.load.HostCatalog;
+import dev.plumb.load.Resource;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.HostLint;
+import dev.plumb.modules.Label;
+import dev.plumb.modules.TakesEffect;
+import dev.plumb.source.Problems;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a host's catalog and facts into its ordered plan. Pure: no I/O, so a plan made from
+ * recorded facts is the plan apply would run.
+ */
+public final class Planner {
+  /** Read on every host: a reboot is verified by this changing. */
+  public static final Fact BOOT_ID = Fact.file("/proc/sys/kernel/random/boot_id");
+
+  private final List<HostLint> lints;
+
+  public Planner(List<HostLint> lints) {
+    this.lints = List.copyOf(lints);
+  }
+
+  /** Every fact the host's resources and lints need, deduplicated, in first-use order. */
+  public Set<Fact> factsNeeded(HostCatalog catalog) {
+    Set<Fact> facts = new LinkedHashSet<>();
+    facts.add(BOOT_ID);
+    for (Resource r : catalog.resources()) {
+      facts.addAll(r.module().facts(r.params()));
+    }
+    facts.addAll(lintFacts(catalog));
+    return facts;
+  }
+
+  private List<Fact> lintFacts(HostCatalog catalog) {
+    List<HostLint.Declared> declared = declared(catalog);
+    List<Fact> facts = new ArrayList<>();
+    lints.forEach(l -> facts.addAll(l.facts(declared)));
+    return facts;
+  }
+
+  private static List<HostLint.Declared> declared(HostCatalog catalog) {
+    return catalog.resources().stream()
+        .map(r -> new HostLint.Declared(r.id(), r.module(), r.params())).toList();
+  }
+
+  /** The plan for one host. */
+  public HostPlan plan(HostCatalog catalog, FactSet facts, RebootPolicy reboot) {
+    Problems problems = new Problems();
+    List<HostLint.Declared> declared = declared(catalog);
+    for (HostLint lint : lints) {
+      lint.checkWithFacts(declared, facts, problems);
+    }
+
+    DependencyGraph graph = DependencyGraph.of(catalog.resources());
+    Map<String, Step> done = new LinkedHashMap<>();
+    FactSet current = facts;
+    List<Step> steps = new ArrayList<>();
+    boolean rebootPending = false;
+    for (Resource r : graph.order()) {
+      List<String> notifiedBy = r.handler() ? notifiers(r, catalog, done) : List.of();
+      if (r.handler() && notifiedBy.isEmpty()) {
+        continue;
+      }
+      FactSet view = current.view();
+      Change change = diff(r, view);
+      if (change.label() == Label.OBSERVED && !view.overlaidPathsSeen().isEmpty()) {
+        change = change.withLabel(Label.PREDICTED);
+      }
+      for (Map.Entry<String, FactResult> w : change.writes().entrySet()) {
+        current = current.withFile(w.getKey(), w.getValue());
+      }
+      rebootPending |= change.rebootPending()
+          || (change.changes() && change.takesEffect() instanceof TakesEffect.AfterReboot);
+      Step step = new Step(steps.size() + 1, r, change, graph.predecessors(r), notifiedBy);
+      steps.add(step);
+      done.put(r.id(), step);
+    }
+    boolean rebootPlanned = rebootPending && reboot == RebootPolicy.IF_NEEDED;
+    return new HostPlan(catalog.host(), steps, problems.all(), rebootPending, rebootPlanned);
+  }
+
+  /** A module that throws is a bug in plumb; the host's plan shows it as a blocked step. */
+  private static Change diff(Resource r, FactSet view) {
+    try {
+      return r.module().diff(r.params(), view);
+    } catch (RuntimeException e) {
+      return Change.none("unknown")
+          .withBlocker("plumb could not plan " + r.id() + " (" + e + "); please report this as a bug");
+    }
+  }
+
+  private static List<String> notifiers(Resource handler, HostCatalog catalog, Map<String, Step> done) {
+    List<String> ids = new ArrayList<>();
+    for (Resource r : catalog.resources()) {
+      Step s = done.get(r.id());
+      if (s != null && s.changes() && r.notifies().contains(handler.id())) {
+        ids.add(r.id());
+      }
+    }
+    return ids;
+  }
+}
