@@ -1,0 +1,110 @@
+package dev.plumb.facts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plumb.transport.LocalConnection;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FactScriptTest {
+  private static final String D = "PLUMB-0123456789abcdef0123456789abcdef";
+
+  /** What the script prints for a fact whose output is {@code body} with status {@code status}. */
+  private static void frame(ByteArrayOutputStream out, int i, byte[] body, String status) {
+    out.writeBytes((D + " " + i + " BEGIN\n").getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(body);
+    out.writeBytes(("\n" + D + " " + i + " END " + status + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Provide
+  Arbitrary<byte[]> awkwardOutput() {
+    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    Arbitrary<byte[]> tricky = Arbitraries.of(
+        "", "\n", "no newline", "\0\0\0", D, D + " 0 END ok", "\n" + D.substring(0, 20) + " 0 END ",
+        "PLUMB-", "line\n" + D + " 1 BEGIN\n").map(s -> s.getBytes(StandardCharsets.UTF_8));
+    return Arbitraries.oneOf(random, tricky);
+  }
+
+  @Provide
+  Arbitrary<List<byte[]>> outputs() {
+    return awkwardOutput().list().ofMaxSize(5);
+  }
+
+  @Property(tries = 500)
+  void decode_anyOutput_givesItBackExactly(@ForAll("outputs") List<byte[]> bodies) {
+    List<Fact> facts = new ArrayList<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < bodies.size(); i++) {
+      facts.add(i % 2 == 0 ? Fact.file("/f" + i) : Fact.command("echo " + i));
+      frame(out, i, bodies.get(i), i % 2 == 0 ? "ok" : "exit " + i);
+    }
+    Map<Fact, FactResult> decoded = FactScript.of(facts, D).decode(out.toByteArray());
+    for (int i = 0; i < bodies.size(); i++) {
+      FactResult r = decoded.get(facts.get(i));
+      byte[] got = r instanceof FactResult.Content c ? c.bytes() : ((FactResult.Output) r).stdout();
+      assertThat(got).isEqualTo(bodies.get(i));
+    }
+  }
+
+  @Test
+  void decode_truncatedOutput_isAnErrorNotAnEmptyFact() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    frame(out, 0, "abc".getBytes(StandardCharsets.UTF_8), "ok");
+    byte[] cut = java.util.Arrays.copyOf(out.toByteArray(), out.size() - 5);
+    FactScript script = FactScript.of(List.of(Fact.file("/a")), D);
+    assertThatThrownBy(() -> script.decode(cut)).hasMessageContaining("truncated");
+  }
+
+  @Test
+  void of_duplicateFacts_areReadOnce() {
+    FactScript script = FactScript.of(List.of(Fact.file("/a"), Fact.command("uname"), Fact.file("/a")), D);
+    assertThat(script.facts()).containsExactly(Fact.file("/a"), Fact.command("uname"));
+  }
+
+  @Test
+  void read_realShell_distinguishesMissingEmptyUnreadableAndCommands(@TempDir Path dir) throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty"));
+    Path text = Files.writeString(dir.resolve("it's a file"), "no trailing newline");
+    LocalConnection local = new LocalConnection("localhost");
+    FactSet facts = FactReader.read(local, List.of(
+        Fact.file(empty.toString()), Fact.file(text.toString()), Fact.file(dir.resolve("nope").toString()),
+        Fact.file(dir.toString()), Fact.command("printf 'a\\nb'; exit 3"), Fact.command("cat; echo read-nothing")),
+        Duration.ofSeconds(20));
+    assertThat(facts.get(Fact.file(empty.toString()))).isEqualTo(new FactResult.Content(new byte[0]));
+    assertThat(facts.text(text.toString())).contains("no trailing newline");
+    assertThat(facts.get(Fact.file(dir.resolve("nope").toString()))).isInstanceOf(FactResult.Missing.class);
+    assertThat(facts.get(Fact.file(dir.toString()))).isInstanceOf(FactResult.Unreadable.class);
+    assertThat(facts.command("printf 'a\\nb'; exit 3")).isEqualTo(FactResult.output(3, "a\nb"));
+    assertThat(facts.command("cat; echo read-nothing").text()).isEqualTo("read-nothing\n");
+    assertThat(local.execCount()).as("one round trip").isEqualTo(1);
+  }
+
+  @Property(tries = 25)
+  void read_realShell_anyFileContentSurvives(@ForAll @Size(max = 2000) byte[] content) throws Exception {
+    Path dir = Files.createTempDirectory("plumb-facts");
+    try {
+      Path f = Files.write(dir.resolve("f"), content);
+      FactSet facts = FactReader.read(new LocalConnection("localhost"), List.of(Fact.file(f.toString())), Duration.ofSeconds(20));
+      assertThat(facts.file(f.toString()).orElseThrow().bytes()).isEqualTo(content);
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.plumb.plan;
+
+import static dev.plumb.plan.TestResources.APPEND;
+import static dev.plumb.plan.TestResources.FILE;
+import static dev.plumb.plan.TestResources.RESTART;
+import static dev.plumb.plan.TestResources.host;
+import static dev.plumb.plan.TestResources.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import dev.plumb.load.HostCatalog;
+import dev.plumb.modules.Action;
+import dev.plumb.modules.Label;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+  private final Planner planner = new Planner(List.of());
+
+  private static FactSet facts(HostCatalog catalog, Map<String, String> files) {
+    Map<Fact, FactResult> read = new LinkedHashMap<>();
+    for (Fact f : new Planner(List.of()).factsNeeded(catalog)) {
+      if (f instanceof Fact.File file) {
+        String text = files.get(file.path());
+        read.put(f, text == null ? new FactResult.Missing() : FactResult.content(text));
+      }
+    }
+    return FactSet.of(read);
+  }
+
+  @Test
+  void plan_laterResourceReadingAWrittenFile_isPredictedFromTheWrite() {
+    HostCatalog catalog = host(
+        resource(0, FILE, Map.of("path", "/etc/x", "content", "a\n"), List.of(), List.of(), false),
+        resource(1, APPEND, Map.of("path", "/etc/x", "line", "b"), List.of(), List.of(), false));
+    HostPlan plan = planner.plan(catalog, facts(catalog, Map.of("/etc/x", "old\n")), RebootPolicy.NEVER);
+
+    assertThat(plan.steps()).extracting(Step::id).containsExactly("tfile[/etc/x]", "tappend[b]");
+    Step append = plan.steps().get(1);
+    assertThat(append.change().label()).isEqualTo(Label.PREDICTED);
+    assertThat(append.change().writes().get("/etc/x")).isEqualTo(FactResult.content("a\nb\n"));
+    // The second write is guarded by the checksum of what the first one leaves.
+    assertThat(append.change().commands().get(0).argv()).contains(FactResult.sha256("a\n".getBytes()));
+  }
+
+  @Test
+  void plan_readerDeclaredBeforeWriter_isOrderedAfterIt() {
+    HostCatalog catalog = host(
+        resource(0, APPEND, Map.of("path", "/etc/y", "line", "b"), List.of(), List.of(), false),
+        resource(1, FILE, Map.of("path", "/etc/z", "content", "z"), List.of(), List.of(), false));
+    HostPlan plan = planner.plan(catalog, facts(catalog, Map.of()), RebootPolicy.NEVER);
+    assertThat(plan.steps()).extracting(Step::id).containsExactly("tappend[b]", "tfile[/etc/z]");
+  }
+
+  @Test
+  void plan_handler_runsOnlyWhenANotifierChanges() {
+    HostCatalog catalog = host(
+        resource(0, FILE, Map.of("path", "/etc/a", "content", "a"), List.of(), List.of("trestart[nova]"), false),
+        resource(1, RESTART, Map.of("unit", "nova"), List.of(), List.of(), true));
+
+    HostPlan changed = planner.plan(catalog, facts(catalog, Map.of("/etc/a", "old")), RebootPolicy.NEVER);
+    assertThat(changed.steps()).extracting(Step::id).containsExactly("tfile[/etc/a]", "trestart[nova]");
+    assertThat(changed.steps().get(1).change().action()).isEqualTo(Action.RESTART);
+    assertThat(changed.steps().get(1).notifiedBy()).containsExactly("tfile[/etc/a]");
+
+    HostPlan converged = planner.plan(catalog, facts(catalog, Map.of("/etc/a", "a")), RebootPolicy.NEVER);
+    assertThat(converged.steps()).extracting(Step::id).containsExactly("tfile[/etc/a]");
+    assertThat(converged.hasChanges()).isFalse();
+    assertThat(converged.commandCount()).isZero();
+  }
+
+  @Test
+  void plan_changeTakingEffectAfterReboot_isABarrierOnlyWhenAllowed() {
+    HostCatalog catalog = host(resource(0, FILE, Map.of("path", "/etc/default/grub", "content", "x", "reboot", "true"),
+        List.of(), List.of(), false));
+    FactSet facts = facts(catalog, Map.of());
+    HostPlan never = planner.plan(catalog, facts, RebootPolicy.NEVER);
+    assertThat(never.rebootPending()).isTrue();
+    assertThat(never.rebootPlanned()).isFalse();
+    HostPlan ifNeeded = planner.plan(catalog, facts, RebootPolicy.IF_NEEDED);
+    assertThat(ifNeeded.rebootPlanned()).isTrue();
+    assertThat(ifNeeded.commandCount()).isEqualTo(2);
+  }
+
+  @Test
+  void factsNeeded_sameFileForTwoResources_isReadOnce() {
+    HostCatalog catalog = host(
+        resource(0, FILE, Map.of("path", "/etc/x", "content", "a"), List.of(), List.of(), false),
+        resource(1, APPEND, Map.of("path", "/etc/x", "line", "b"), List.of(), List.of(), false));
+    assertThat(planner.factsNeeded(catalog)).containsExactly(Planner.BOOT_ID, Fact.file("/etc/x"));
+  }
+
+  @Test
+  void plan_sameInput_givesTheSamePlan() {
+    HostCatalog catalog = host(
+        resource(0, FILE, Map.of("path", "/etc/x", "content", "a"), List.of(), List.of(), false),
+        resource(1, APPEND, Map.of("path", "/etc/x", "line", "b"), List.of(), List.of(), false));
+    FactSet facts = facts(catalog, Map.of());
+    assertThat(planner.plan(catalog, facts, RebootPolicy.NEVER)).isEqualTo(planner.plan(catalog, facts, RebootPolicy.NEVER));
+  }
+}
