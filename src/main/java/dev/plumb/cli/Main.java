@@ -48,7 +48,14 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests, which must not call System.exit). */
   public static int execute(String... args) {
+    return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the CLI writing to the given streams (for in-process tests). */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> 1);
     cli.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("plumb: " + ex.getMessage());
