@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param execs exec channels opened on the host (facts are one)
  * @param rebooted whether apply rebooted it
  * @param seconds wall time spent on this host
+ * @param facts the facts the plan was made from (for the ledger); empty when none were read
  */
 public record HostResult(
     String host,
@@ -24,7 +25,8 @@ public record HostResult(
     List<String> problems,
     int execs,
     boolean rebooted,
-    double seconds) {
+    double seconds,
+    Optional<dev.plumb.facts.FactSet> facts) {
 
   public HostResult {
     steps = List.copyOf(steps);
@@ -45,6 +47,11 @@ public record HostResult(
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
+  }
+
+  /** The same result with the facts it was planned from. */
+  HostResult withFacts(dev.plumb.facts.FactSet read) {
+    return new HostResult(host, outcome, plan, steps, problems, execs, rebooted, seconds, Optional.of(read));
   }
 
   public boolean rebootPending() {

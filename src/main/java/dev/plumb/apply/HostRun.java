@@ -47,7 +47,7 @@ final class HostRun {
     try {
       connection = open();
     } catch (TransportException e) {
-      return new HostResult(name, Outcome.UNREACHABLE, Optional.empty(), List.of(), List.of(e.getMessage()), 0, false, since(start));
+      return new HostResult(name, Outcome.UNREACHABLE, Optional.empty(), List.of(), List.of(e.getMessage()), 0, false, since(start), Optional.empty());
     }
     try {
       FactSet facts;
@@ -55,21 +55,26 @@ final class HostRun {
         facts = FactReader.read(connection, planner.factsNeeded(catalog), options.factTimeout());
       } catch (TransportException e) {
         return new HostResult(name, e.unreachable() ? Outcome.UNREACHABLE : Outcome.FAILED, Optional.empty(),
-            List.of(), List.of(e.getMessage()), execs.get(), false, since(start));
+            List.of(), List.of(e.getMessage()), execs.get(), false, since(start), Optional.empty());
       }
-      HostPlan plan = planner.plan(catalog, facts, options.reboot());
-      List<String> lintErrors = plan.problems().stream().filter(Problem::isError).map(Problem::render).toList();
-      if (options.mode() != Mode.APPLY) {
-        Outcome outcome = !lintErrors.isEmpty() ? Outcome.FAILED : plan.hasChanges() ? Outcome.CHANGED : Outcome.CONVERGED;
-        return new HostResult(name, outcome, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start));
-      }
-      if (!lintErrors.isEmpty()) {
-        return new HostResult(name, Outcome.FAILED, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start));
-      }
-      return apply(plan, facts, connection, start);
+      return planAndRun(facts, connection, start).withFacts(facts);
     } finally {
       connection.close();
     }
+  }
+
+  private HostResult planAndRun(FactSet facts, Connection connection, long start) {
+    String name = catalog.host().name();
+    HostPlan plan = planner.plan(catalog, facts, options.reboot());
+    List<String> lintErrors = plan.problems().stream().filter(Problem::isError).map(Problem::render).toList();
+    if (options.mode() != Mode.APPLY) {
+      Outcome outcome = !lintErrors.isEmpty() ? Outcome.FAILED : plan.hasChanges() ? Outcome.CHANGED : Outcome.CONVERGED;
+      return new HostResult(name, outcome, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty());
+    }
+    if (!lintErrors.isEmpty()) {
+      return new HostResult(name, Outcome.FAILED, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty());
+    }
+    return apply(plan, facts, connection, start);
   }
 
   /** Opens a connection whose execs are counted for this host's result. */
@@ -129,7 +134,7 @@ final class HostRun {
     if (failed) {
       List<String> problems = stepResults.stream().filter(r -> r.status().failed())
           .map(r -> r.id() + " " + r.status().word() + ": " + r.message()).toList();
-      return new HostResult(name, Outcome.FAILED, Optional.of(plan), stepResults, problems, execs.get(), false, since(start));
+      return new HostResult(name, Outcome.FAILED, Optional.of(plan), stepResults, problems, execs.get(), false, since(start), Optional.empty());
     }
     boolean rebooted = false;
     List<String> problems = new ArrayList<>();
@@ -137,7 +142,7 @@ final class HostRun {
       Optional<String> rebootProblem = reboot(connection, facts);
       if (rebootProblem.isPresent()) {
         return new HostResult(name, Outcome.FAILED, Optional.of(plan), stepResults, List.of(rebootProblem.get()),
-            execs.get(), false, since(start));
+            execs.get(), false, since(start), Optional.empty());
       }
       rebooted = true;
     }
@@ -146,7 +151,7 @@ final class HostRun {
     }
     boolean changed = commandsRun > 0 || rebooted;
     Outcome outcome = !problems.isEmpty() ? Outcome.FAILED : changed ? Outcome.CHANGED : Outcome.CONVERGED;
-    return new HostResult(name, outcome, Optional.of(plan), stepResults, problems, execs.get(), rebooted, since(start));
+    return new HostResult(name, outcome, Optional.of(plan), stepResults, problems, execs.get(), rebooted, since(start), Optional.empty());
   }
 
   /** A step is skipped when something it requires failed, or when every notifier of a handler failed. */

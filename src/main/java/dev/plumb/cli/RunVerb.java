@@ -24,6 +24,10 @@ abstract class RunVerb implements Callable<Integer> {
       description = "never (default: report \"reboot pending\") or if-needed (one reboot per host, at the end, verified).")
   String reboot;
 
+  @Option(names = "--record",
+      description = "Commit this run's report and each host's facts to refs/plumb/ledger of the playbook's git repository.")
+  boolean record;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   abstract Mode mode();
@@ -57,12 +61,16 @@ abstract class RunVerb implements Callable<Integer> {
     progress.finish();
     RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
     int exit = report.exitCode(detailedExitCode());
+    String json = new JsonRenderer().render(report, exit);
     out.print(switch (common.format.toLowerCase(Locale.ROOT)) {
-      case "json" -> new JsonRenderer().render(report, exit);
+      case "json" -> json;
       case "markdown" -> new MarkdownRenderer().render(report);
       default -> new TextRenderer(style).render(report);
     });
     out.flush();
+    if (record && !Recorder.record(common.playbook, report, json, err)) {
+      return exit == 0 ? 1 : exit;
+    }
     return exit;
   }
 

@@ -1,0 +1,49 @@
+package dev.plumb.cli;
+
+import dev.plumb.apply.HostResult;
+import dev.plumb.ledger.FactsCodec;
+import dev.plumb.ledger.Ledger;
+import dev.plumb.modules.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes a run to the ledger: the JSON report under runs/, each host's facts under hosts/. */
+final class Recorder {
+  private Recorder() {}
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  static boolean record(Path playbook, RunReport report, String json, PrintWriter err) {
+    Instant now = Instant.now();
+    try {
+      Optional<Ledger> found = Ledger.find(playbook.toAbsolutePath().getParent());
+      if (found.isEmpty()) {
+        err.println("plumb: --record needs the playbook in a git repository; " + playbook + " is not in one");
+        err.println("    fix: run `git init` where your playbooks live, or leave out --record");
+        return false;
+      }
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      files.put("runs/" + STAMP.format(now) + "-" + report.verb() + ".json", json.getBytes(StandardCharsets.UTF_8));
+      for (HostResult h : report.hosts()) {
+        h.facts().ifPresent(f -> files.put("hosts/" + h.host() + "/facts.json",
+            (Json.pretty(FactsCodec.encode(f)) + "\n").getBytes(StandardCharsets.UTF_8)));
+      }
+      try (Ledger ledger = found.get()) {
+        String id = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + " hosts", files, now).name();
+        err.println("recorded in " + Ledger.REF + " at " + id.substring(0, 12));
+      }
+      return true;
+    } catch (IOException e) {
+      err.println("plumb: could not record the run in " + Ledger.REF + ": " + e.getMessage());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.plumb.ledger;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Run records and the latest facts of each host, committed to a git ref ({@value #REF}) of the
+ * repository that holds the playbooks. It never touches the work tree, the index or a branch: the
+ * ledger is history beside the code, readable with {@code git log refs/plumb/ledger}.
+ */
+public final class Ledger implements AutoCloseable {
+  public static final String REF = "refs/plumb/ledger";
+
+  private final Repository repo;
+
+  private Ledger(Repository repo) {
+    this.repo = repo;
+  }
+
+  /** The ledger of the git repository containing {@code start}, if it is in one. */
+  public static Optional<Ledger> find(Path start) throws IOException {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(start.toAbsolutePath().toFile());
+    File gitDir = builder.getGitDir();
+    return gitDir == null ? Optional.empty() : Optional.of(new Ledger(builder.build()));
+  }
+
+  /**
+   * Commits {@code files} (path in the ledger tree → content) on top of the ledger's tip. Other
+   * files of the tip are kept. The ref moves only if nobody else moved it meanwhile (compare and
+   * swap); a lost race is retried once on the new tip, then reported.
+   *
+   * @return the new commit
+   */
+  public ObjectId record(String message, Map<String, byte[]> files, Instant when) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Ref tip = repo.exactRef(REF);
+      ObjectId parent = tip == null ? null : tip.getObjectId();
+      ObjectId commit = commit(parent, message, files, when);
+      RefUpdate update = repo.updateRef(REF);
+      update.setNewObjectId(commit);
+      update.setExpectedOldObjectId(parent == null ? ObjectId.zeroId() : parent);
+      update.setRefLogMessage("plumb: " + message, false);
+      RefUpdate.Result result = update.update();
+      switch (result) {
+        case NEW, FAST_FORWARD, FORCED -> {
+          return commit;
+        }
+        case LOCK_FAILURE, REJECTED -> {
+          if (attempt > 0) {
+            throw new IOException("another run moved " + REF + " while this one was recording; run again");
+          }
+        }
+        default -> throw new IOException("could not move " + REF + ": " + result);
+      }
+    }
+  }
+
+  private ObjectId commit(ObjectId parent, String message, Map<String, byte[]> files, Instant when) throws IOException {
+    try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      DirCache index = DirCache.newInCore();
+      DirCacheBuilder builder = index.builder();
+      if (parent != null) {
+        builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, walk.parseCommit(parent).getTree());
+      }
+      builder.finish();
+      DirCacheEditor editor = index.editor();
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        ObjectId blob = inserter.insert(Constants.OBJ_BLOB, file.getValue());
+        editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
+          @Override
+          public void apply(DirCacheEntry entry) {
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setObjectId(blob);
+          }
+        });
+      }
+      editor.finish();
+      ObjectId tree = index.writeTree(inserter);
+      PersonIdent who = new PersonIdent("plumb", "plumb@localhost", when, java.time.ZoneOffset.UTC);
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(tree);
+      if (parent != null) {
+        commit.setParentIds(parent);
+      }
+      commit.setAuthor(who);
+      commit.setCommitter(who);
+      commit.setMessage(message + "\n");
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return id;
+    }
+  }
+
+  /** A file of the ledger's tip, if the ledger and the file exist. */
+  public Optional<byte[]> read(String path) throws IOException {
+    Ref tip = repo.exactRef(REF);
+    if (tip == null) {
+      return Optional.empty();
+    }
+    try (RevWalk walk = new RevWalk(repo)) {
+      RevCommit commit = walk.parseCommit(tip.getObjectId());
+      try (TreeWalk tw = TreeWalk.forPath(repo, path, commit.getTree())) {
+        return tw == null ? Optional.empty() : Optional.of(repo.open(tw.getObjectId(0)).getBytes());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    repo.close();
+  }
+}
