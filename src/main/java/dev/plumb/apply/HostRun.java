@@ -40,6 +40,38 @@ final class HostRun {
     this.options = options;
   }
 
+  /** Plans from facts recorded earlier (plan --facts-from): no host is contacted. */
+  HostResult planFrom(FactSet recorded) {
+    long start = System.nanoTime();
+    Connection none = new Connection() {
+      @Override
+      public String host() {
+        return catalog.host().name();
+      }
+
+      @Override
+      public ExecResult exec(String command, byte[] stdin, java.time.Duration timeout) throws TransportException {
+        throw new TransportException("planning from recorded facts never contacts the host", false);
+      }
+
+      @Override
+      public int execCount() {
+        return 0;
+      }
+
+      @Override
+      public void close() {}
+    };
+    List<String> missing = planner.factsNeeded(catalog).stream()
+        .filter(f -> !recorded.asRead().containsKey(f)).map(String::valueOf).toList();
+    if (!missing.isEmpty()) {
+      return new HostResult(catalog.host().name(), Outcome.FAILED, Optional.empty(), List.of(),
+          List.of("the recorded facts lack " + missing.size() + " fact(s) this playbook needs (first: " + missing.get(0)
+              + "); run plan without --facts-from to read them"), 0, false, since(start), Optional.empty());
+    }
+    return planAndRun(recorded, none, start).withFacts(recorded);
+  }
+
   HostResult run() {
     long start = System.nanoTime();
     String name = catalog.host().name();

@@ -17,10 +17,21 @@ import java.util.function.Consumer;
 public final class Runner {
   private final Planner planner;
   private final Connector connector;
+  private final java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>> recorded;
 
   public Runner(Planner planner, Connector connector) {
+    this(planner, connector, host -> java.util.Optional.empty());
+  }
+
+  /**
+   * A runner that plans hosts with recorded facts from {@code recorded} (by host name) without
+   * contacting them; only for {@link Mode#PLAN}.
+   */
+  public Runner(Planner planner, Connector connector,
+      java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>> recorded) {
     this.planner = planner;
     this.connector = connector;
+    this.recorded = recorded;
   }
 
   /** Runs every host; {@code progress} hears of each host as it finishes (from worker threads). */
@@ -56,7 +67,14 @@ public final class Runner {
 
   private HostResult runOne(HostCatalog host, RunOptions options) {
     try {
-      return new HostRun(host, connector, planner, options).run();
+      HostRun run = new HostRun(host, connector, planner, options);
+      if (options.mode() == Mode.PLAN) {
+        java.util.Optional<dev.plumb.facts.FactSet> facts = recorded.apply(host.host().name());
+        if (facts.isPresent()) {
+          return run.planFrom(facts.get());
+        }
+      }
+      return run.run();
     } catch (RuntimeException e) {
       // A bug must not take the other hosts down with it; it is reported as this host's failure.
       return new HostResult(host.host().name(), HostResult.Outcome.FAILED, java.util.Optional.empty(), List.of(),
