@@ -137,11 +137,13 @@ final class SshConnection implements Connection {
       }
       try {
         KeyProvider key = client.loadKeys(file.toString(), passphraseFinder(s));
-        key.getPublic(); // fail here, not mid-auth, on unreadable or undecryptable keys
+        // Decrypt now, not mid-auth, so that a wrong or missing passphrase is reported as such.
+        key.getPrivate();
         methods.add(new AuthPublickey(key));
         tried.add(file.toString());
       } catch (IOException | RuntimeException e) {
-        tried.add(file + " (unusable: " + describe(e) + ")");
+        tried.add(file + " (unusable: " + describe(e)
+            + (s.keyPassphrase() == null ? "; if it is encrypted, set PLUMB_KEY_PASSPHRASE" : "") + ")");
       }
     }
     if (s.password() != null) {

@@ -263,6 +263,47 @@ class SshConnectionTest {
     }
   }
 
+  @Test
+  void open_fromInventoryVars_connectsOverSsh() throws Exception {
+    Path knownHosts = dir.resolve("inventory_known_hosts");
+    Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+    java.util.Map<String, String> vars = java.util.Map.of(
+        "ansible_host", "127.0.0.1", "ansible_port", String.valueOf(sshd.port()),
+        "ansible_user", EmbeddedSshd.USER, "ansible_ssh_private_key_file", sshd.clientKey.toString(),
+        "known_hosts_file", knownHosts.toString());
+    TransportOptions options = new TransportOptions(false, Duration.ofSeconds(5), null,
+        dir.resolve("user_known_hosts"), null, java.util.Map.of());
+    try (Connection c = Connections.open("gpu1", vars, options)) {
+      assertThat(c.host()).isEqualTo("gpu1");
+      assertThat(c.exec("echo $((6*7))", new byte[0], T).stdoutText()).isEqualTo("42\n");
+    }
+  }
+
+  @Test
+  void auth_encryptedKey_usesPassphrase() throws Exception {
+    Path encrypted = dir.resolve("id_encrypted");
+    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "key-pass-123", "-f",
+        encrypted.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    Files.writeString(dir.resolve("id_test.pub"),
+        Files.readString(dir.resolve("id_test.pub")) + Files.readString(dir.resolve("id_encrypted.pub")));
+    SshSettings s = sshd.settings(dir).build();
+    SshSettings withPassphrase = new SshSettings(s.hostName(), s.address(), s.port(), s.user(),
+        java.util.List.of(encrypted), () -> "key-pass-123", null, s.knownHostsFiles(), false, null,
+        s.connectTimeout(), s.commandTimeout(), s.keepAliveInterval(), false, "root", null);
+    try (Connection c = Connections.open(withPassphrase)) {
+      assertThat(c.exec("echo unlocked", new byte[0], T).stdoutText()).isEqualTo("unlocked\n");
+    }
+    SshSettings noPassphrase = new SshSettings(s.hostName(), s.address(), s.port(), s.user(),
+        java.util.List.of(encrypted), null, null, s.knownHostsFiles(), false, null,
+        s.connectTimeout(), s.commandTimeout(), s.keepAliveInterval(), false, "root", null);
+    TransportException e = catchThrowableOfType(TransportException.class, () -> Connections.open(noPassphrase));
+    assertThat(e.unreachable()).isTrue();
+    assertThat(e.getMessage()).contains(encrypted + " (unusable").contains("PLUMB_KEY_PASSPHRASE")
+        .doesNotContain("key-pass-123");
+  }
+
   static SshSettings withKnownHosts(SshSettings s, Path knownHosts, boolean acceptNew) {
     return new SshSettings(s.hostName(), s.address(), s.port(), s.user(), s.identityFiles(), s.keyPassphrase(),
         s.password(), java.util.List.of(knownHosts), acceptNew, s.proxyJump(), s.connectTimeout(),
