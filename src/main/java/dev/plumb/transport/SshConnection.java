@@ -25,6 +25,7 @@ import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.method.AuthMethod;
@@ -90,7 +91,10 @@ final class SshConnection implements Connection {
     client.setConnectTimeout(connectMillis);
     // No socket read timeout: commands may stay silent for minutes; keepalive detects dead peers.
     client.getTransport().setTimeoutMs(connectMillis);
-    client.getConnection().setTimeoutMs(connectMillis);
+    // The connection timeout also bounds waits for the remote window when writing stdin; a command
+    // may legitimately read its input late, so it gets the command timeout, not the connect one.
+    client.getConnection().setTimeoutMs(
+        (int) Math.min(Integer.MAX_VALUE, settings.commandTimeout().toMillis()));
     client.getConnection().getKeepAlive()
         .setKeepAliveInterval((int) Math.max(1, settings.keepAliveInterval().toSeconds()));
     return client;
@@ -209,12 +213,13 @@ final class SshConnection implements Connection {
     }
     CompletableFuture<byte[]> out = drain(running.getInputStream());
     CompletableFuture<byte[]> err = drain(running.getErrorStream());
-    CompletableFuture<Void> in = feed(running.getOutputStream(), wrapped.stdin());
+    CompletableFuture<IOException> in = feed(running, wrapped.stdin());
     try {
       out.get(remaining(deadline), TimeUnit.NANOSECONDS);
       err.get(remaining(deadline), TimeUnit.NANOSECONDS);
       running.join(Math.max(1, remaining(deadline)), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      kill(running);
       closeQuietly(session);
       throw new TransportException("command timed out after " + describe(limit) + " on "
           + settings.hostName() + ": " + shown, false, e);
@@ -226,10 +231,14 @@ final class SshConnection implements Connection {
       closeQuietly(session);
       throw lost(shown, e);
     }
-    in.cancel(true);
+    IOException stdinFailure = in.getNow(null);
     // The exit status may arrive just before the close; it is only final once the channel is closed.
     closeQuietly(session);
     Integer status = running.getExitStatus();
+    if (stdinFailure != null) {
+      throw new TransportException("could not send stdin to " + settings.hostName() + " (" + describe(stdinFailure)
+          + "); the command was stopped and its outcome is unknown: " + shown, false, stdinFailure);
+    }
     if (status == null) {
       if (!client.isConnected()) {
         throw lost(shown, null);
@@ -276,19 +285,37 @@ final class SshConnection implements Connection {
         PUMPS);
   }
 
-  private static CompletableFuture<Void> feed(OutputStream stream, byte[] data) {
-    return CompletableFuture.runAsync(
+  private static CompletableFuture<IOException> feed(Session.Command running, byte[] data) {
+    return CompletableFuture.supplyAsync(
         () -> {
-          // Closing sends EOF, so commands that read stdin to the end terminate.
-          try (stream) {
+          OutputStream stream = running.getOutputStream();
+          try {
             stream.write(data);
             stream.flush();
           } catch (IOException e) {
-            // The command exited (or the channel closed) before reading all of its input; its exit
-            // status, or the lack of one, says what happened.
+            if (running.isOpen() && !running.isEOF()) {
+              // Still running but its input is cut short: sending EOF now would let it act on
+              // truncated input (a half-written file), so stop it instead.
+              kill(running);
+              closeQuietly(running);
+              return e;
+            }
+            // The command exited before reading all of its input; its exit status says what happened.
+            return null;
           }
+          // EOF, so that commands reading stdin to the end terminate.
+          closeQuietly(stream);
+          return null;
         },
         PUMPS);
+  }
+
+  private static void kill(Session.Command running) {
+    try {
+      running.signal(Signal.KILL);
+    } catch (IOException | RuntimeException e) {
+      // Best effort: servers that ignore signal requests see the channel close instead.
+    }
   }
 
   static String describe(Throwable e) {
