@@ -36,6 +36,8 @@ final class EmbeddedSshd implements AutoCloseable {
   final Path clientKey;
   final AtomicInteger directTcpip = new AtomicInteger();
   final AtomicInteger sessions = new AtomicInteger();
+  /** Prepended to PATH of the commands run, e.g. to put a fake sudo first; null: none. */
+  volatile Path binDir;
 
   private EmbeddedSshd(SshServer server, KeyPair hostKey, Path clientKey) {
     this.server = server;
@@ -60,8 +62,8 @@ final class EmbeddedSshd implements AutoCloseable {
     if (password != null) {
       server.setPasswordAuthenticator((user, given, session) -> USER.equals(user) && password.equals(given));
     }
-    server.setCommandFactory((channel, command) -> new ShellCommand(command));
     EmbeddedSshd sshd = new EmbeddedSshd(server, hostKey, clientKey);
+    server.setCommandFactory((channel, command) -> new ShellCommand(command, sshd.binDir));
     server.setForwardingFilter(new AcceptAllForwardingFilter() {
       @Override
       public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
@@ -134,8 +136,11 @@ final class EmbeddedSshd implements AutoCloseable {
     private ExitCallback exit;
     private volatile Process process;
 
-    ShellCommand(String command) {
+    private final Path binDir;
+
+    ShellCommand(String command, Path binDir) {
       this.command = command;
+      this.binDir = binDir;
     }
 
     @Override public void setInputStream(InputStream in) { this.in = in; }
@@ -145,7 +150,11 @@ final class EmbeddedSshd implements AutoCloseable {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
-      process = new ProcessBuilder("/bin/sh", "-c", command).start();
+      ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
+      if (binDir != null) {
+        builder.environment().put("PATH", binDir + ":" + builder.environment().get("PATH"));
+      }
+      process = builder.start();
       Thread stdin = pump(in, process.getOutputStream(), true);
       Thread stdout = pump(process.getInputStream(), out, false);
       Thread stderr = pump(process.getErrorStream(), err, false);

@@ -304,6 +304,34 @@ class SshConnectionTest {
         .doesNotContain("key-pass-123");
   }
 
+  @Test
+  void exec_becomeWithPassword_passwordGoesToSudoStdinOnly() throws Exception {
+    // A fake sudo on the server's PATH: checks the password line it reads with -S, then runs the rest.
+    Path bin = Files.createDirectory(dir.resolve("bin"));
+    Path log = dir.resolve("sudo.log");
+    Path sudo = Files.writeString(bin.resolve("sudo"), String.join("\n",
+        "#!/bin/sh",
+        "printf '%s\\n' \"$*\" >> " + log,
+        "stdin_pw=0; user=root",
+        "while [ $# -gt 0 ]; do case \"$1\" in",
+        "  -S) stdin_pw=1; shift;; -n) shift;; -p) shift 2;; -u) user=$2; shift 2;; --) shift; break;; *) break;;",
+        "esac; done",
+        "if [ $stdin_pw = 1 ]; then IFS= read -r pw; [ \"$pw\" = 'b3come-Pa55' ] || { echo 'sudo: wrong password' >&2; exit 1; }; fi",
+        "FAKE_SUDO_USER=$user exec \"$@\"", ""));
+    sudo.toFile().setExecutable(true);
+    sshd.binDir = bin;
+    SshSettings s = sshd.settings(dir).build();
+    SshSettings become = new SshSettings(s.hostName(), s.address(), s.port(), s.user(), s.identityFiles(), null,
+        null, s.knownHostsFiles(), false, null, s.connectTimeout(), s.commandTimeout(), s.keepAliveInterval(),
+        true, "postgres", "b3come-Pa55");
+    try (Connection c = Connections.open(become)) {
+      ExecResult r = c.exec("echo \"as $FAKE_SUDO_USER\"; cat", "payload\n".getBytes(StandardCharsets.UTF_8), T);
+      assertThat(r.stderrText()).isEmpty();
+      assertThat(r.stdoutText()).isEqualTo("as postgres\npayload\n");
+    }
+    assertThat(Files.readString(log)).startsWith("-S -p  -u postgres -- /bin/sh -c ").doesNotContain("b3come-Pa55");
+  }
+
   static SshSettings withKnownHosts(SshSettings s, Path knownHosts, boolean acceptNew) {
     return new SshSettings(s.hostName(), s.address(), s.port(), s.user(), s.identityFiles(), s.keyPassphrase(),
         s.password(), java.util.List.of(knownHosts), acceptNew, s.proxyJump(), s.connectTimeout(),
