@@ -1,0 +1,355 @@
+package dev.plumb.transport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPassword;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
+import net.schmizz.sshj.userauth.password.PasswordFinder;
+import net.schmizz.sshj.userauth.password.PasswordUtils;
+import net.schmizz.sshj.userauth.password.Resource;
+
+/**
+ * A connection to one host over SSH (sshj): one client, one session channel per command.
+ *
+ * <p>ssh-agent is not used: sshj needs an extra library (jsch-agent-proxy) to talk to it.
+ */
+final class SshConnection implements Connection {
+  // Own daemon threads, as in LocalConnection: stdout, stderr and stdin are pumped concurrently so
+  // that a command filling one pipe never blocks the others.
+  private static final ExecutorService PUMPS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "plumb-ssh-io");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final SshSettings settings;
+  private final SSHClient client;
+  private final SshConnection jump;
+  private final AtomicInteger execs = new AtomicInteger();
+
+  private SshConnection(SshSettings settings, SSHClient client, SshConnection jump) {
+    this.settings = settings;
+    this.client = client;
+    this.jump = jump;
+  }
+
+  /** Connects and authenticates, through the jump host when there is one. */
+  static SshConnection open(SshSettings settings) throws TransportException {
+    SshConnection jump = settings.proxyJump() == null ? null : open(settings.proxyJump());
+    SSHClient client = newClient(settings);
+    KnownHostsVerifier verifier =
+        new KnownHostsVerifier(settings.hostName(), settings.knownHostsFiles(), settings.acceptNewHostKeys());
+    client.addHostKeyVerifier(verifier);
+    try {
+      connect(settings, client, jump, verifier);
+      authenticate(settings, client);
+      return new SshConnection(settings, client, jump);
+    } catch (TransportException e) {
+      closeQuietly(client);
+      if (jump != null) {
+        jump.close();
+      }
+      throw e;
+    }
+  }
+
+  private static SSHClient newClient(SshSettings settings) {
+    DefaultConfig config = new DefaultConfig();
+    // KEEP_ALIVE asks for a reply, so a host that vanished is noticed (after a few intervals).
+    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+    SSHClient client = new SSHClient(config);
+    int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
+    client.setConnectTimeout(connectMillis);
+    // No socket read timeout: commands may stay silent for minutes; keepalive detects dead peers.
+    client.getTransport().setTimeoutMs(connectMillis);
+    // The connection timeout also bounds waits for the remote window when writing stdin; a command
+    // may legitimately read its input late, so it gets the command timeout, not the connect one.
+    client.getConnection().setTimeoutMs(
+        (int) Math.min(Integer.MAX_VALUE, settings.commandTimeout().toMillis()));
+    client.getConnection().getKeepAlive()
+        .setKeepAliveInterval((int) Math.max(1, settings.keepAliveInterval().toSeconds()));
+    return client;
+  }
+
+  private static void connect(SshSettings s, SSHClient client, SshConnection jump, KnownHostsVerifier verifier)
+      throws TransportException {
+    String where = s.hostName() + " (" + s.address() + ":" + s.port()
+        + (jump == null ? "" : " via " + jump.settings.destination()) + ")";
+    try {
+      if (jump == null) {
+        client.connect(s.address(), s.port());
+      } else {
+        DirectConnection tunnel = jump.client.newDirectConnection(s.address(), s.port());
+        client.connectVia(tunnel, s.address(), s.port());
+      }
+    } catch (ConnectException e) {
+      throw new TransportException("cannot connect to " + where + ": connection refused;"
+          + " check that sshd runs there and that ansible_host/ansible_port are right", true, e);
+    } catch (SocketTimeoutException e) {
+      throw new TransportException("cannot connect to " + where + ": no answer within "
+          + s.connectTimeout().toSeconds() + " s; check ansible_host, the network and firewalls", true, e);
+    } catch (UnknownHostException e) {
+      throw new TransportException("cannot connect to " + where + ": unknown host name '"
+          + s.address() + "'; check ansible_host", true, e);
+    } catch (NoRouteToHostException e) {
+      throw new TransportException("cannot connect to " + where + ": no route to host;"
+          + " check ansible_host and the network", true, e);
+    } catch (IOException e) {
+      if (verifier.failure() != null) {
+        throw new TransportException(verifier.failure(), true, e);
+      }
+      throw new TransportException("cannot connect to " + where + ": " + describe(e), true, e);
+    }
+  }
+
+  private static void authenticate(SshSettings s, SSHClient client) throws TransportException {
+    List<AuthMethod> methods = new ArrayList<>();
+    List<String> tried = new ArrayList<>();
+    for (Path file : s.identityFiles()) {
+      if (!Files.isRegularFile(file)) {
+        tried.add(file + " (missing)");
+        continue;
+      }
+      try {
+        KeyProvider key = client.loadKeys(file.toString(), passphraseFinder(s));
+        // Decrypt now, not mid-auth, so that a wrong or missing passphrase is reported as such.
+        key.getPrivate();
+        methods.add(new AuthPublickey(key));
+        tried.add(file.toString());
+      } catch (IOException | RuntimeException e) {
+        tried.add(file + " (unusable: " + describe(e)
+            + (s.keyPassphrase() == null ? "; if it is encrypted, set PLUMB_KEY_PASSPHRASE" : "") + ")");
+      }
+    }
+    if (s.password() != null) {
+      methods.add(new AuthPassword(PasswordUtils.createOneOff(s.password().toCharArray())));
+    }
+    if (methods.isEmpty()) {
+      throw new TransportException("no usable credentials for " + s.destination() + " (host " + s.hostName()
+          + "): keys " + tried + ", no password; set ansible_ssh_private_key_file or ansible_password",
+          true);
+    }
+    try {
+      client.auth(s.user(), methods);
+    } catch (UserAuthException e) {
+      throw new TransportException("authentication failed for " + s.destination() + " (host " + s.hostName()
+          + ") with keys " + tried + (s.password() == null ? "" : " and a password")
+          + "; check ansible_ssh_private_key_file / ansible_user" + (s.password() == null ? "" : " / ansible_password"),
+          true, e);
+    } catch (IOException e) {
+      throw new TransportException("lost the connection to " + s.destination() + " (host " + s.hostName()
+          + ") while authenticating: " + describe(e), true, e);
+    }
+  }
+
+  private static PasswordFinder passphraseFinder(SshSettings s) {
+    return new PasswordFinder() {
+      @Override
+      public char[] reqPassword(Resource<?> resource) {
+        String passphrase = s.keyPassphrase() == null ? null : s.keyPassphrase().get();
+        return passphrase == null ? null : passphrase.toCharArray();
+      }
+
+      @Override
+      public boolean shouldRetry(Resource<?> resource) {
+        return false;
+      }
+    };
+  }
+
+  @Override
+  public String host() {
+    return settings.hostName();
+  }
+
+  SshSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException {
+    Duration limit = timeout != null ? timeout : settings.commandTimeout();
+    Become.Wrapped wrapped = Become.wrap(settings, command, stdin == null ? new byte[0] : stdin);
+    String shown = LocalConnection.abbreviate(command);
+    long deadline = System.nanoTime() + limit.toNanos();
+    Session session;
+    Session.Command running;
+    try {
+      session = client.startSession();
+      execs.incrementAndGet();
+      running = session.exec(wrapped.command());
+    } catch (IOException e) {
+      throw new TransportException("cannot start a command on " + settings.hostName() + ": " + describe(e)
+          + (client.isConnected() ? "" : " (connection lost)"), !client.isConnected(), e);
+    }
+    CompletableFuture<byte[]> out = drain(running.getInputStream());
+    CompletableFuture<byte[]> err = drain(running.getErrorStream());
+    CompletableFuture<IOException> in = feed(running, wrapped.stdin());
+    try {
+      out.get(remaining(deadline), TimeUnit.NANOSECONDS);
+      err.get(remaining(deadline), TimeUnit.NANOSECONDS);
+      running.join(Math.max(1, remaining(deadline)), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      kill(running);
+      closeQuietly(session);
+      throw new TransportException("command timed out after " + describe(limit) + " on "
+          + settings.hostName() + ": " + shown, false, e);
+    } catch (InterruptedException e) {
+      closeQuietly(session);
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while running on " + settings.hostName() + ": " + shown, false, e);
+    } catch (ExecutionException | IOException e) {
+      closeQuietly(session);
+      throw lost(shown, e);
+    }
+    IOException stdinFailure = in.getNow(null);
+    // The exit status may arrive just before the close; it is only final once the channel is closed.
+    closeQuietly(session);
+    Integer status = running.getExitStatus();
+    if (stdinFailure != null) {
+      throw new TransportException("could not send stdin to " + settings.hostName() + " (" + describe(stdinFailure)
+          + "); the command was stopped and its outcome is unknown: " + shown, false, stdinFailure);
+    }
+    if (status == null) {
+      if (!client.isConnected()) {
+        throw lost(shown, null);
+      }
+      String signal = running.getExitSignal() == null ? "" : " (killed by signal " + running.getExitSignal() + ")";
+      throw new TransportException("no exit status from " + settings.hostName() + signal
+          + "; the outcome of the command is unknown: " + shown, false);
+    }
+    return new ExecResult(status, out.join(), err.join());
+  }
+
+  private TransportException lost(String shown, Exception cause) {
+    boolean timedOut = cause != null && cause.getMessage() != null && cause.getMessage().contains("Timeout");
+    if (timedOut && client.isConnected()) {
+      return new TransportException("command timed out on " + settings.hostName() + ": " + shown, false, cause);
+    }
+    return new TransportException("connection to " + settings.hostName() + " (" + settings.destination()
+        + ") lost while running a command; its outcome is unknown: " + shown, false, cause);
+  }
+
+  private static long remaining(long deadline) throws TimeoutException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new TimeoutException();
+    }
+    return left;
+  }
+
+  private static String describe(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static CompletableFuture<byte[]> drain(InputStream stream) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            stream.transferTo(buffer);
+            return buffer.toByteArray();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        PUMPS);
+  }
+
+  private static CompletableFuture<IOException> feed(Session.Command running, byte[] data) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          OutputStream stream = running.getOutputStream();
+          try {
+            stream.write(data);
+            stream.flush();
+          } catch (IOException e) {
+            if (running.isOpen() && !running.isEOF()) {
+              // Still running but its input is cut short: sending EOF now would let it act on
+              // truncated input (a half-written file), so stop it instead.
+              kill(running);
+              closeQuietly(running);
+              return e;
+            }
+            // The command exited before reading all of its input; its exit status says what happened.
+            return null;
+          }
+          // EOF, so that commands reading stdin to the end terminate.
+          closeQuietly(stream);
+          return null;
+        },
+        PUMPS);
+  }
+
+  private static void kill(Session.Command running) {
+    try {
+      running.signal(Signal.KILL);
+    } catch (IOException | RuntimeException e) {
+      // Best effort: servers that ignore signal requests see the channel close instead.
+    }
+  }
+
+  static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root == e ? message : message + " (" + root.getClass().getSimpleName() + ")";
+  }
+
+  @Override
+  public int execCount() {
+    return execs.get();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(client);
+    if (jump != null) {
+      jump.close();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Closing a connection that already failed: nothing left to do.
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SshConnection[" + settings.hostName() + " " + settings.destination() + "]";
+  }
+}

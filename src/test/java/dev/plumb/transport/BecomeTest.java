@@ -1,0 +1,69 @@
+package dev.plumb.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class BecomeTest {
+
+  @Test
+  void wrap_withoutPassword_usesNonInteractiveSudo() {
+    Become.Wrapped w = Become.wrap("echo 'a b' > /etc/x", new byte[] {1, 2}, "root", null);
+    assertThat(w.command()).isEqualTo("sudo -n -u root -- /bin/sh -c 'echo '\\''a b'\\'' > /etc/x'");
+    assertThat(w.stdin()).containsExactly(1, 2);
+  }
+
+  @Test
+  void wrap_withPassword_feedsItOnStdinNeverInTheCommand() {
+    String password = "p@ss 'word";
+    Become.Wrapped w = Become.wrap("cat", "data".getBytes(StandardCharsets.UTF_8), "postgres", password);
+    assertThat(w.command()).isEqualTo("sudo -S -p '' -u postgres -- /bin/sh -c cat").doesNotContain("p@ss");
+    assertThat(new String(w.stdin(), StandardCharsets.UTF_8)).isEqualTo(password + "\ndata");
+    assertThat(w.toString()).doesNotContain("p@ss");
+  }
+
+  @Test
+  void wrap_oddBecomeUser_isQuoted() {
+    Become.Wrapped w = Become.wrap("id", new byte[0], "a user;rm", null);
+    assertThat(w.command()).startsWith("sudo -n -u 'a user;rm' -- ");
+  }
+
+  @Test
+  void wrap_settings_becomeOff_orSameUser_runsCommandAsIs() {
+    SshSettings off = settings("admin", false, "root");
+    assertThat(Become.wrap(off, "id", new byte[0]).command()).isEqualTo("id");
+    SshSettings rootAsRoot = settings("root", true, "root");
+    assertThat(Become.wrap(rootAsRoot, "id", new byte[0]).command()).isEqualTo("id");
+    SshSettings adminToRoot = settings("admin", true, "root");
+    assertThat(Become.wrap(adminToRoot, "id", new byte[0]).command()).isEqualTo("sudo -n -u root -- /bin/sh -c id");
+  }
+
+  @Property
+  void wrap_passwordNeverInCommand(@ForAll String command, @ForAll String password) {
+    if (command.indexOf('\0') >= 0 || password.length() < 4 || command.contains(password)) {
+      return;
+    }
+    Become.Wrapped w = Become.wrap(command, new byte[0], "root", password);
+    assertThat(w.command()).doesNotContain(password);
+  }
+
+  private static SshSettings settings(String user, boolean become, String becomeUser) {
+    return SshSettings.builder("h").address("10.0.0.1").user(user).defaultKeyDir(null)
+        .knownHostsFile(Path.of("/nonexistent/known_hosts")).become(become).becomeUser(becomeUser).build();
+  }
+
+  @Test
+  void settings_toString_redactsSecrets() {
+    SshSettings s = SshSettings.builder("h").address("10.0.0.1").user("admin").defaultKeyDir(null)
+        .password("pw-123456").becomePassword("bpw-123456").keyPassphrase(() -> "kp-123456")
+        .identityFile(Path.of("/k")).become(true).build();
+    assertThat(s.toString()).doesNotContain("pw-123456").doesNotContain("bpw-123456").doesNotContain("kp-123456")
+        .contains("admin@10.0.0.1:22").contains("<redacted>");
+    assertThat(s.identityFiles()).isEqualTo(List.of(Path.of("/k")));
+  }
+}
