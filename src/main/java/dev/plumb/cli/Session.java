@@ -7,8 +7,12 @@ import dev.plumb.load.Loader;
 import dev.plumb.modules.ModuleRegistry;
 import dev.plumb.source.InputException;
 import dev.plumb.source.Problem;
-import dev.plumb.transport.LocalConnection;
+import dev.plumb.source.Value;
+import dev.plumb.transport.Connections;
 import dev.plumb.transport.TransportException;
+import dev.plumb.transport.TransportOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.Optional;
@@ -44,14 +48,21 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
     }
   }
 
+  /** Local or SSH per the host's variables; bad connection variables fail that host, clearly. */
   static Connector connector(CommonOptions common) {
+    TransportOptions options = TransportOptions.defaults().withAcceptNewHostKeys(common.acceptNewHostKeys);
     return host -> {
-      String kind = host.var("ansible_connection").or(() -> host.var("connection")).orElse(
-          host.name().equals("localhost") ? "local" : "ssh");
-      if (kind.equals("local")) {
-        return new LocalConnection(host.name());
+      Map<String, String> vars = new LinkedHashMap<>();
+      host.vars().forEach((k, v) -> {
+        if (v instanceof Value.Scalar s) {
+          vars.put(k, s.text());
+        }
+      });
+      try {
+        return Connections.open(host.name(), vars, options);
+      } catch (IllegalArgumentException e) {
+        throw new TransportException(e.getMessage(), true, e);
       }
-      throw new TransportException("ssh connections are not available in this build", true);
     };
   }
 }
