@@ -7,6 +7,10 @@ import dev.plumb.load.Loader;
 import dev.plumb.modules.ModuleRegistry;
 import dev.plumb.source.InputException;
 import dev.plumb.source.Problem;
+import dev.plumb.inventory.Host;
+import dev.plumb.load.HostCatalog;
+import dev.plumb.source.Mark;
+import dev.plumb.source.Problems;
 import dev.plumb.source.Value;
 import dev.plumb.transport.Connections;
 import dev.plumb.transport.TransportException;
@@ -36,6 +40,7 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
     try {
       Catalog catalog = Loader.load(new LoadRequest(common.playbook, Optional.ofNullable(common.inventory),
           common.extraVars, Optional.ofNullable(common.limit), common.tagSet(), registry));
+      checkConnections(catalog, transportOptions(common));
       catalog.warnings().forEach(w -> err.println(w.render()));
       err.flush();
       return new Session(catalog, registry, connector(common));
@@ -48,18 +53,43 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
     }
   }
 
-  /** Local or SSH per the host's variables; bad connection variables fail that host, clearly. */
-  static Connector connector(CommonOptions common) {
-    TransportOptions options = TransportOptions.defaults().withAcceptNewHostKeys(common.acceptNewHostKeys);
-    return host -> {
-      Map<String, String> vars = new LinkedHashMap<>();
-      host.vars().forEach((k, v) -> {
-        if (v instanceof Value.Scalar s) {
-          vars.put(k, s.text());
-        }
-      });
+  private static TransportOptions transportOptions(CommonOptions common) {
+    return TransportOptions.defaults().withAcceptNewHostKeys(common.acceptNewHostKeys);
+  }
+
+  private static Map<String, String> scalarVars(Host host) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    host.vars().forEach((k, v) -> {
+      if (v instanceof Value.Scalar s) {
+        vars.put(k, s.text());
+      }
+    });
+    return vars;
+  }
+
+  /** Bad connection variables (a port that is not a number…) are input errors, found before any host is contacted. */
+  private static void checkConnections(Catalog catalog, TransportOptions options) {
+    Problems problems = new Problems();
+    for (HostCatalog hc : catalog.hosts()) {
+      Host host = hc.host();
       try {
-        return Connections.open(host.name(), vars, options);
+        Connections.validate(host.name(), scalarVars(host), options);
+      } catch (IllegalArgumentException e) {
+        Mark mark = host.vars().entrySet().stream()
+            .filter(v -> e.getMessage().contains(v.getKey()))
+            .map(v -> v.getValue().mark()).findFirst().orElse(Mark.nowhere("inventory"));
+        problems.error(mark, e.getMessage() + " (host " + host.name() + ")", "correct the variable in the inventory");
+      }
+    }
+    problems.throwIfErrors();
+  }
+
+  /** Local or SSH per the host's variables. */
+  static Connector connector(CommonOptions common) {
+    TransportOptions options = transportOptions(common);
+    return host -> {
+      try {
+        return Connections.open(host.name(), scalarVars(host), options);
       } catch (IllegalArgumentException e) {
         throw new TransportException(e.getMessage(), true, e);
       }

@@ -29,6 +29,18 @@ public final class Connections {
     return open(settings(hostName, vars, options));
   }
 
+  /**
+   * Checks a host's connection variables without contacting it, so bad input stops the run before
+   * any host is contacted.
+   *
+   * @throws IllegalArgumentException naming the variable and its bad value
+   */
+  public static void validate(String hostName, Map<String, String> vars, TransportOptions options) {
+    if (!isLocal(hostName, vars)) {
+      settings(hostName, vars, options);
+    }
+  }
+
   /** Connects over SSH with settings built by the caller. */
   public static Connection open(SshSettings settings) throws TransportException {
     return SshConnection.open(settings);
