@@ -37,7 +37,7 @@ final class Fixtures {
     return new FactResult.Missing();
   }
 
-  static FactResult out(int exit, String stdout) {
+  static FactResult.Output out(int exit, String stdout) {
     return FactResult.output(exit, stdout);
   }
 
