@@ -41,7 +41,7 @@ public final class IniDocument {
       int nl = text.indexOf('\n', start);
       String body = nl < 0 ? text.substring(start) : text.substring(start, nl);
       String end = nl < 0 ? "" : "\n";
-      if (body.endsWith("\r")) {
+      if (body.endsWith("\r") && nl >= 0) {
         body = body.substring(0, body.length() - 1);
         end = "\r" + end;
       }
