@@ -82,6 +82,10 @@ public final class YamlModule implements Module {
       templates.add(e.text());
     }
     for (String t : templates) {
+      if (PLACEHOLDER.matcher(t).replaceAll("").contains("{{")) {
+        throw new IllegalArgumentException("module " + type + ": '" + t + "' has a '{{' that is not a placeholder:"
+            + " write {{ param }} with a parameter name only");
+      }
       for (String name : placeholders(t)) {
         if (!declared.contains(name)) {
           throw new IllegalArgumentException("module " + type + ": template names {{ " + name

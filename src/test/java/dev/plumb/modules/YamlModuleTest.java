@@ -58,6 +58,14 @@ class YamlModuleTest {
   }
 
   @Test
+  void placeholderWithFilter_rejectedRatherThanLeftInTheCommand() {
+    assertThatThrownBy(() -> new YamlModule("x", "d", List.of(Param.required("a", Param.Type.STRING, "a")),
+        "echo {{ a | upper }}", new YamlModule.Condition.ExitStatus(0), List.of(), TakesEffect.NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a placeholder");
+  }
+
+  @Test
   void undeclaredPlaceholder_rejected() {
     assertThatThrownBy(() -> new YamlModule("x", "d", List.of(Param.required("a", Param.Type.STRING, "a")),
         "echo {{ b }}", new YamlModule.Condition.ExitStatus(0), List.of(), TakesEffect.NOW))
