@@ -10,6 +10,12 @@ final class BuiltinModules {
   static List<Module> all() {
     List<Module> modules = new ArrayList<>();
     // Generic modules.
+    modules.add(new FileModule());
+    modules.add(new LineModule());
+    modules.add(new IniModule());
+    modules.add(new CommandModule());
+    modules.add(new ServiceModule());
+    modules.add(new PackageModule());
     // GPU modules (dev.plumb.modules.gpu).
     return modules;
   }

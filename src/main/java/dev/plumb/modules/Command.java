@@ -41,7 +41,8 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
 
   // Replaces a file atomically: refuses when the file is no longer what the plan saw, writes stdin
   // to a temp file in the same directory (same filesystem, so rename is atomic), keeps the old
-  // file's owner and mode unless a mode is given, then renames. Exit 17 = changed since the plan.
+  // file's owner (always) and mode (unless a mode is given), then renames. chown goes before chmod
+  // because chown clears setuid/setgid bits. Exit 17 = changed since the plan.
   static final String WRITE_SCRIPT =
       """
       set -e; p=$1; want=$2; mode=$3
@@ -55,8 +56,9 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
       mkdir -p -- "$d"
       t=$(mktemp "$d/.plumb.XXXXXX"); trap 'rm -f -- "$t"' EXIT
       cat > "$t"
+      if [ -e "$p" ]; then chown "$(stat -c %u:%g -- "$p")" "$t"; fi
       if [ -n "$mode" ]; then chmod "$mode" "$t"
-      elif [ -e "$p" ]; then chmod "$(stat -c %a -- "$p")" "$t"; chown "$(stat -c %u:%g -- "$p")" "$t"
+      elif [ -e "$p" ]; then chmod "$(stat -c %a -- "$p")" "$t"
       else chmod 644 "$t"; fi
       mv -f -- "$t" "$p"; trap - EXIT""";
 

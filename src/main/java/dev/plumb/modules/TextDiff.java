@@ -25,14 +25,29 @@ public final class TextDiff {
     if (a.equals(b) && (before == null) == (after == null)) {
       return "";
     }
-    List<String> x = lines(a);
-    List<String> y = lines(b);
+    // Lines keep their newline, so "b" at the end of a file without a final newline differs from
+    // "b\n": the diff then shows that line changing, marked "\ No newline at end of file".
+    List<String> x = rawLines(a);
+    List<String> y = rawLines(b);
     List<Edit> edits = edits(x, y);
     StringBuilder out = new StringBuilder();
     out.append("--- ").append(before == null ? "/dev/null" : path).append('\n');
     out.append("+++ ").append(after == null ? "/dev/null" : path).append('\n');
-    appendHunks(out, edits, a, b);
+    appendHunks(out, edits);
     return out.toString();
+  }
+
+  /** Lines, each with its newline; the last one has none when the text does not end with one. */
+  static List<String> rawLines(String text) {
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    while (start < text.length()) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? text.length() : nl + 1;
+      lines.add(text.substring(start, end));
+      start = end;
+    }
+    return lines;
   }
 
   /** Lines, each keeping no terminator; a final line without newline is marked by the caller. */
@@ -106,25 +121,21 @@ public final class TextDiff {
     }
   }
 
-  private static void appendHunks(StringBuilder out, List<Edit> edits, String a, String b) {
-    int k = 0;
-    int lineA = 1;
-    int lineB = 1;
+  private static void appendHunks(StringBuilder out, List<Edit> edits) {
     int[] posA = new int[edits.size() + 1];
     int[] posB = new int[edits.size() + 1];
-    for (Edit e : edits) {
+    int lineA = 1;
+    int lineB = 1;
+    for (int k = 0; k < edits.size(); k++) {
       posA[k] = lineA;
       posB[k] = lineB;
-      if (e.op != '+') {
+      if (edits.get(k).op != '+') {
         lineA++;
       }
-      if (e.op != '-') {
+      if (edits.get(k).op != '-') {
         lineB++;
       }
-      k++;
     }
-    int totalA = lineA - 1;
-    int totalB = lineB - 1;
     int idx = 0;
     while (idx < edits.size()) {
       if (edits.get(idx).op == ' ') {
@@ -158,11 +169,9 @@ public final class TextDiff {
       out.append("@@ -").append(range(startA, countA)).append(" +").append(range(startB, countB)).append(" @@\n");
       for (int h = start; h < end; h++) {
         Edit e = edits.get(h);
-        out.append(e.op).append(e.line).append('\n');
-        boolean lastOfA = e.op != '+' && posA[h] == totalA && !a.isEmpty() && !a.endsWith("\n");
-        boolean lastOfB = e.op != '-' && posB[h] == totalB && !b.isEmpty() && !b.endsWith("\n");
-        if ((e.op == '-' && lastOfA) || (e.op == '+' && lastOfB) || (e.op == ' ' && (lastOfA || lastOfB))) {
-          out.append("\\ No newline at end of file\n");
+        out.append(e.op).append(e.line);
+        if (!e.line.endsWith("\n")) {
+          out.append("\n\\ No newline at end of file\n");
         }
       }
       idx = end;

@@ -1,0 +1,170 @@
+package dev.plumb.modules;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import dev.plumb.source.Problems;
+import dev.plumb.transport.Shell;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code file}: a whole file's content, mode and owner, or its absence. */
+public final class FileModule implements Module {
+
+  static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+
+  private static final List<Param> PARAMS = List.of(
+      Param.required("path", Param.Type.STRING, "Absolute path of the file."),
+      Param.optional("content", Param.Type.STRING, null, "The whole content, exactly. Not with lines."),
+      Param.optional("lines", Param.Type.STRINGS, null,
+          "The content as lines: joined with newlines, plus a final newline. Not with content."),
+      Param.optional("mode", Param.Type.STRING, null, "Octal mode, e.g. \"0644\" (quote it in YAML)."),
+      Param.optional("owner", Param.Type.STRING, null, "Owning user name."),
+      Param.optional("group", Param.Type.STRING, null, "Owning group name."),
+      Param.optional("state", Param.Type.STRING, "present",
+          "present or absent. Present without content or lines creates an empty file if missing and"
+              + " leaves an existing file's content alone."));
+
+  @Override
+  public String type() {
+    return "file";
+  }
+
+  @Override
+  public String description() {
+    return "A file's whole content, mode and owner, or its absence.";
+  }
+
+  @Override
+  public List<Param> params() {
+    return PARAMS;
+  }
+
+  @Override
+  public String keyParam() {
+    return "path";
+  }
+
+  @Override
+  public void validate(Params params, Problems problems) {
+    String path = params.string("path");
+    if (!path.startsWith("/")) {
+      problems.error(params.mark("path"), "path '" + path + "' is not absolute",
+          "write the full path, e.g. /etc/" + path.replaceFirst("^\\./", ""));
+    }
+    String state = params.string("state");
+    if (!state.equals("present") && !state.equals("absent")) {
+      problems.error(params.mark("state"), "state '" + state + "' is not present or absent", "use present or absent");
+    }
+    if (params.has("content") && params.has("lines")) {
+      problems.error(params.mark("lines"), "content and lines are both given", "keep one of them");
+    }
+    if (state.equals("absent")) {
+      for (String p : List.of("content", "lines", "mode", "owner", "group")) {
+        if (params.has(p)) {
+          problems.error(params.mark(p), p + " has no meaning with state absent", "remove " + p + " or the state");
+        }
+      }
+    }
+    params.optional("mode").filter(m -> !MODE.matcher(m).matches()).ifPresent(m ->
+        problems.error(params.mark("mode"), "mode '" + m + "' is not an octal mode",
+            "write it as a quoted octal string, e.g. \"0644\""));
+  }
+
+  @Override
+  public List<Fact> facts(Params params) {
+    String path = params.string("path");
+    List<Fact> facts = new ArrayList<>();
+    facts.add(Fact.file(path));
+    if (wantsStat(params)) {
+      facts.add(Fact.command(statScript(path)));
+    }
+    return facts;
+  }
+
+  static String statScript(String path) {
+    return "stat -c '%a %U %G' -- " + Shell.quote(path);
+  }
+
+  private static boolean wantsStat(Params params) {
+    return !params.string("state").equals("absent")
+        && (params.has("mode") || params.has("owner") || params.has("group"));
+  }
+
+  @Override
+  public Change diff(Params params, FactSet facts) {
+    String path = params.string("path");
+    FactResult current = facts.get(Fact.file(path));
+    if (params.string("state").equals("absent")) {
+      return FileChange.delete(path, current);
+    }
+    Optional<String> wanted = wantedContent(params);
+    String mode = params.optional("mode").orElse(null);
+    if (current instanceof FactResult.Unreadable) {
+      return FileChange.unreadable(path, wanted.map(FileChange::describe).orElse("present"));
+    }
+    Change content = current instanceof FactResult.Content c && wanted.isEmpty()
+        ? Change.none(FileChange.describe(c.text()))
+        : FileChange.write(path, current, wanted.orElse(""), mode);
+    List<Command> extra = attributeCommands(params, path, current, content, facts);
+    if (extra.isEmpty()) {
+      return content;
+    }
+    List<Command> all = new ArrayList<>(content.commands());
+    all.addAll(extra);
+    if (content.changes()) {
+      return content.withCommands(all);
+    }
+    String[] stat = facts.command(statScript(path)).text().strip().split(" ");
+    String before = stat.length == 3 ? "mode " + stat[0] + ", owner " + stat[1] + ":" + stat[2] : "mode and owner unknown";
+    String after = "mode " + params.optional("mode").orElse(stat.length == 3 ? stat[0] : "?")
+        + ", owner " + params.optional("owner").orElse(stat.length == 3 ? stat[1] : "?")
+        + ":" + params.optional("group").orElse(stat.length == 3 ? stat[2] : "?");
+    return Change.of(Action.UPDATE, before, after, all);
+  }
+
+  /** chmod/chown commands for what the content write does not already settle. */
+  private static List<Command> attributeCommands(
+      Params params, String path, FactResult current, Change content, FactSet facts) {
+    List<Command> cmds = new ArrayList<>();
+    if (!wantsStat(params)) {
+      return cmds;
+    }
+    boolean created = current instanceof FactResult.Missing;
+    String[] stat = created ? new String[0] : facts.command(statScript(path)).text().strip().split(" ");
+    boolean statOk = stat.length == 3;
+    Optional<String> mode = params.optional("mode");
+    // A write with a mode sets it; otherwise compare the mode as numbers ("644" is "0644").
+    if (mode.isPresent() && !content.changes()
+        && !(statOk && Integer.parseInt(stat[0], 8) == Integer.parseInt(mode.get(), 8))) {
+      cmds.add(Command.of("chmod", "--", mode.get(), path));
+    }
+    Optional<String> owner = params.optional("owner")
+        .filter(o -> created || !statOk || !o.equals(stat[1]));
+    Optional<String> group = params.optional("group")
+        .filter(g -> created || !statOk || !g.equals(stat[2]));
+    if (owner.isPresent() || group.isPresent()) {
+      cmds.add(Command.of("chown", "--", owner.orElse("") + group.map(g -> ":" + g).orElse(""), path));
+    }
+    return cmds;
+  }
+
+  private static Optional<String> wantedContent(Params params) {
+    if (params.has("content")) {
+      return params.optional("content");
+    }
+    if (params.has("lines")) {
+      List<String> lines = params.strings("lines");
+      return Optional.of(lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Set<String> writes(Params params) {
+    return Set.of(params.string("path"));
+  }
+}

@@ -1,0 +1,134 @@
+package dev.plumb.modules;
+
+import static dev.plumb.modules.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FileModuleTest {
+  final FileModule file = new FileModule();
+  static final String P = "/etc/modprobe.d/blacklist-nouveau.conf";
+  static final String STAT = "stat -c '%a %U %G' -- /etc/modprobe.d/blacklist-nouveau.conf";
+
+  @Test
+  void facts_fileOnly_plusStatWhenAttributesGiven() {
+    assertThat(file.facts(params(file, "path", P, "content", "x"))).containsExactly(Fact.file(P));
+    assertThat(file.facts(params(file, "path", P, "mode", "0644"))).containsExactly(Fact.file(P), Fact.command(STAT));
+    assertThat(FileModule.statScript("/tmp/a b")).isEqualTo("stat -c '%a %U %G' -- '/tmp/a b'");
+    assertThat(file.keyParam()).isEqualTo("path");
+    assertThat(file.writes(params(file, "path", P))).containsExactly(P);
+  }
+
+  @Test
+  void diff_missing_createsWithGuardedWrite() {
+    Change c = file.diff(params(file, "path", P, "lines", List.of("blacklist nouveau", "options nouveau modeset=0")),
+        facts(Fact.file(P), missing()));
+    String text = "blacklist nouveau\noptions nouveau modeset=0\n";
+    assertThat(c.action()).isEqualTo(Action.CREATE);
+    assertThat(c.label()).isEqualTo(Label.OBSERVED);
+    assertThat(c.before()).isEqualTo("absent");
+    assertThat(c.after()).isEqualTo("2 lines, 44 bytes");
+    assertThat(c.diff()).isEqualTo("--- /dev/null\n+++ " + P + "\n@@ -0,0 +1,2 @@\n+blacklist nouveau\n+options nouveau modeset=0\n");
+    assertThat(c.commands()).containsExactly(Command.writeFile(P, text, null, null));
+    assertThat(c.writes()).containsExactly(java.util.Map.entry(P, FactResult.content(text)));
+  }
+
+  @Test
+  void diff_differentContent_updatesWithSha() {
+    Change c = file.diff(params(file, "path", P, "content", "a\nB\n"), facts(Fact.file(P), content("a\nb\n")));
+    assertThat(c.action()).isEqualTo(Action.UPDATE);
+    assertThat(c.diff()).isEqualTo("--- " + P + "\n+++ " + P + "\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n");
+    assertThat(c.commands()).containsExactly(Command.writeFile(P, "a\nB\n", sha("a\nb\n"), null));
+    assertThat(c.writes().get(P)).isEqualTo(FactResult.content("a\nB\n"));
+  }
+
+  @Test
+  void diff_sameContent_noneWithoutCommands() {
+    Change c = file.diff(params(file, "path", P, "content", "a\n"), facts(Fact.file(P), content("a\n")));
+    assertThat(c.action()).isEqualTo(Action.NONE);
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.writes()).isEmpty();
+  }
+
+  @Test
+  void diff_modeAndOwner_converged_none() {
+    Change c = file.diff(params(file, "path", P, "content", "a\n", "mode", "0644", "owner", "root", "group", "root"),
+        facts(Fact.file(P), content("a\n"), Fact.command(STAT), out(0, "644 root root\n")));
+    assertThat(c.action()).isEqualTo(Action.NONE);
+    assertThat(c.commands()).isEmpty();
+  }
+
+  @Test
+  void diff_modeAndOwnerDiffer_chmodChownArgv() {
+    Change c = file.diff(params(file, "path", P, "content", "a\n", "mode", "0600", "owner", "nova"),
+        facts(Fact.file(P), content("a\n"), Fact.command(STAT), out(0, "644 root root\n")));
+    assertThat(c.action()).isEqualTo(Action.UPDATE);
+    assertThat(c.before()).isEqualTo("mode 644, owner root:root");
+    assertThat(c.after()).isEqualTo("mode 0600, owner nova:root");
+    assertThat(c.diff()).isEmpty();
+    assertThat(c.commands()).containsExactly(Command.of("chmod", "--", "0600", P), Command.of("chown", "--", "nova", P));
+    assertThat(c.writes()).isEmpty();
+  }
+
+  @Test
+  void diff_contentAndModeDiffer_writeCarriesMode_noChmod() {
+    Change c = file.diff(params(file, "path", P, "content", "b\n", "mode", "0600", "group", "kvm"),
+        facts(Fact.file(P), content("a\n"), Fact.command(STAT), out(0, "644 root root\n")));
+    assertThat(c.action()).isEqualTo(Action.UPDATE);
+    assertThat(c.commands()).containsExactly(
+        Command.writeFile(P, "b\n", sha("a\n"), "0600"), Command.of("chown", "--", ":kvm", P));
+  }
+
+  @Test
+  void diff_missingWithOwner_createThenChown() {
+    Change c = file.diff(params(file, "path", P, "content", "", "owner", "nova", "group", "nova"),
+        facts(Fact.file(P), missing(), Fact.command(STAT), out(1, "")));
+    assertThat(c.action()).isEqualTo(Action.CREATE);
+    assertThat(c.commands()).containsExactly(
+        Command.writeFile(P, "", null, null), Command.of("chown", "--", "nova:nova", P));
+  }
+
+  @Test
+  void diff_presentWithoutContent_keepsExistingContent() {
+    assertThat(file.diff(params(file, "path", P), facts(Fact.file(P), content("x"))).action()).isEqualTo(Action.NONE);
+    Change c = file.diff(params(file, "path", P), facts(Fact.file(P), missing()));
+    assertThat(c.action()).isEqualTo(Action.CREATE);
+    assertThat(c.commands()).containsExactly(Command.writeFile(P, "", null, null));
+  }
+
+  @Test
+  void diff_absent_deletesGuarded() {
+    Change c = file.diff(params(file, "path", P, "state", "absent"), facts(Fact.file(P), content("a\n")));
+    assertThat(c.action()).isEqualTo(Action.DELETE);
+    assertThat(c.after()).isEqualTo("absent");
+    assertThat(c.diff()).isEqualTo("--- " + P + "\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n");
+    assertThat(c.commands()).containsExactly(Command.deleteFile(P, sha("a\n")));
+    assertThat(c.writes().get(P)).isEqualTo(new FactResult.Missing());
+    Change gone = file.diff(params(file, "path", P, "state", "absent"), facts(Fact.file(P), missing()));
+    assertThat(gone.action()).isEqualTo(Action.NONE);
+    assertThat(gone.commands()).isEmpty();
+  }
+
+  @Test
+  void diff_unreadable_blocker() {
+    Change c = file.diff(params(file, "path", P, "content", "a"), facts(Fact.file(P), new FactResult.Unreadable()));
+    assertThat(c.blockers()).hasSize(1);
+    assertThat(c.blockers().get(0)).contains(P + " exists but cannot be read");
+    assertThat(c.commands()).isEmpty();
+  }
+
+  @Test
+  void validate_badCombinations() {
+    assertThat(problems(file, params(file, "path", "etc/x"))).containsExactly("path 'etc/x' is not absolute");
+    assertThat(problems(file, params(file, "path", P, "content", "a", "lines", List.of("a"))))
+        .containsExactly("content and lines are both given");
+    assertThat(problems(file, params(file, "path", P, "mode", "644x"))).containsExactly("mode '644x' is not an octal mode");
+    assertThat(problems(file, params(file, "path", P, "state", "absent", "content", "a")))
+        .containsExactly("content has no meaning with state absent");
+    assertThat(problems(file, params(file, "path", P, "state", "gone"))).containsExactly("state 'gone' is not present or absent");
+    assertThat(problems(file, params(file, "path", P, "mode", "0644", "content", ""))).isEmpty();
+  }
+}

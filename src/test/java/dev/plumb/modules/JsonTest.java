@@ -1,0 +1,118 @@
+package dev.plumb.modules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+  @Test
+  void parse_everyKind_plainJavaValues() {
+    Object v = Json.parse(" {\"a\": [1, -2.5e3, true, false, null], \"b\": \"x\\u00e9\\n\", \"c\": {}} ");
+    assertThat(v).isInstanceOf(LinkedHashMap.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) v;
+    assertThat(m.keySet()).containsExactly("a", "b", "c");
+    assertThat(m.get("a"))
+        .isEqualTo(java.util.Arrays.asList(new BigDecimal("1"), new BigDecimal("-2.5e3"), true, false, null));
+    assertThat(m.get("b")).isEqualTo("xé\n");
+    assertThat(m.get("c")).isEqualTo(Map.of());
+  }
+
+  @Test
+  void parse_surrogatePairEscape_oneCodePoint() {
+    assertThat(Json.parse("\"\\ud83d\\ude00\"")).isEqualTo("\uD83D\uDE00");
+  }
+
+  @Test
+  void parse_badInput_saysWhereAndWhat() {
+    assertThatThrownBy(() -> Json.parse("{\"a\": 1,}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bad JSON at line 1, column 9: expected a string as object key, found '}'");
+    assertThatThrownBy(() -> Json.parse("[1,\n 02]"))
+        .hasMessage("bad JSON at line 2, column 3: expected no leading zero in a number, found '2'");
+    assertThatThrownBy(() -> Json.parse("\"abc")).hasMessageContaining("expected a closing quote, found end of input");
+    assertThatThrownBy(() -> Json.parse("")).hasMessageContaining("expected a JSON value");
+    assertThatThrownBy(() -> Json.parse("1 2")).hasMessageContaining("column 3: expected end of input");
+    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("already has");
+    assertThatThrownBy(() -> Json.parse("\"a\tb\"")).hasMessageContaining("control character");
+    assertThatThrownBy(() -> Json.parse("NaN")).hasMessageContaining("found 'N'");
+    assertThatThrownBy(() -> Json.parse("tru")).hasMessageContaining("column 1");
+    assertThatThrownBy(() -> Json.parse("1.")).hasMessageContaining("expected a digit");
+    assertThatThrownBy(() -> Json.parse("-")).hasMessageContaining("expected a digit");
+    assertThatThrownBy(() -> Json.parse("\"\\x\"")).hasMessageContaining("expected an escape");
+    assertThatThrownBy(() -> Json.parse("// c\n1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Json.parse("[".repeat(600) + "]".repeat(600))).hasMessageContaining("nesting");
+  }
+
+  @Test
+  void write_escapesPerRfc8259() {
+    assertThat(Json.write("q\"b\\n\n\t\u0001\u2028é/")).isEqualTo("\"q\\\"b\\\\n\\n\\t\\u0001\u2028é/\"");
+    assertThat(Json.write("\uD800")).isEqualTo("\"\\ud800\"");
+  }
+
+  @Test
+  void write_compactAndPretty() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", "a1");
+    m.put("ids", List.of(1, 2L, new BigDecimal("2.50")));
+    m.put("empty", List.of());
+    m.put("none", null);
+    assertThat(Json.write(m)).isEqualTo("{\"name\":\"a1\",\"ids\":[1,2,2.50],\"empty\":[],\"none\":null}");
+    assertThat(Json.pretty(m))
+        .isEqualTo("{\n  \"name\": \"a1\",\n  \"ids\": [\n    1,\n    2,\n    2.50\n  ],\n  \"empty\": [],\n  \"none\": null\n}");
+    assertThatThrownBy(() -> Json.write(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Json.write(new Object())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void equivalent_ignoresKeyOrderSpacingAndNumberForm() {
+    assertThat(Json.equivalent("{\"a\": 1, \"b\": [1.0, 2]}", "{ \"b\":[1,2e0],\"a\":1 }")).isTrue();
+    assertThat(Json.equivalent("{\"a\": 1}", "{\"a\": 2}")).isFalse();
+    assertThat(Json.equivalent("[1,2]", "[2,1]")).isFalse();
+    assertThat(Json.equivalent("{\"a\": 1}", "{\"a\": 1, \"b\": null}")).isFalse();
+    assertThat(Json.equivalent("\"1\"", "1")).isFalse();
+    assertThat(Json.equivalent("{", "{")).isFalse();
+    assertThat(Json.equivalent("null", "null")).isTrue();
+  }
+
+  @Property(tries = 300)
+  void writeThenParse_givesTheSameValue(@ForAll("json") Object value) {
+    assertThat(Json.parse(Json.write(value))).isEqualTo(value);
+    assertThat(Json.parse(Json.pretty(value))).isEqualTo(value);
+    assertThat(Json.equivalent(Json.write(value), Json.pretty(value))).isTrue();
+  }
+
+  @Provide
+  Arbitrary<Object> json() {
+    return json(3);
+  }
+
+  private Arbitrary<Object> json(int depth) {
+    Arbitrary<Object> scalar = Arbitraries.oneOf(
+        Arbitraries.strings().all().ofMaxLength(12).map(s -> (Object) s),
+        Arbitraries.bigDecimals().ofScale(3).map(b -> (Object) b),
+        Arbitraries.longs().map(l -> (Object) new BigDecimal(l)),
+        Arbitraries.of(true, false).map(b -> (Object) b),
+        Arbitraries.just(null));
+    if (depth == 0) {
+      return scalar;
+    }
+    Arbitrary<Object> list = json(depth - 1).list().ofMaxSize(4).map(l -> (Object) l);
+    Arbitrary<Object> map = Arbitraries.maps(Arbitraries.strings().all().ofMaxLength(6), json(depth - 1))
+        .ofMaxSize(4)
+        .map(m -> (Object) new LinkedHashMap<>(m));
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, scalar), net.jqwik.api.Tuple.of(1, list), net.jqwik.api.Tuple.of(1, map));
+  }
+}

@@ -1,0 +1,127 @@
+package dev.plumb.modules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class TextDiffTest {
+
+  @Test
+  void onlyFinalNewlineDiffers_isShown() {
+    String d = TextDiff.unified("/f", "a\nb", "a\nb\n");
+    assertThat(d).isEqualTo("--- /f\n+++ /f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n");
+    assertThat(apply("a\nb", d)).isEqualTo("a\nb\n");
+  }
+
+  @Test
+  void equal_isEmpty() {
+    assertThat(TextDiff.unified("/f", "a\n", "a\n")).isEmpty();
+  }
+
+  @Property(tries = 400)
+  void applyingTheDiff_givesAfter(@ForAll("texts") String before, @ForAll("texts") String after) {
+    String diff = TextDiff.unified("/f", before, after);
+    assertThat(apply(before, diff)).isEqualTo(after);
+  }
+
+  @Property(tries = 200)
+  void applyingTheDiff_ofASmallEdit_givesAfter(@ForAll("texts") String before, @ForAll("edits") List<Integer> edits) {
+    List<String> lines = new ArrayList<>(TextDiff.lines(before));
+    for (int e : edits) {
+      int at = lines.isEmpty() ? 0 : Math.floorMod(e, lines.size() + 1);
+      if (e % 3 == 0 && at < lines.size()) {
+        lines.remove(at);
+      } else {
+        lines.add(at, "x" + e);
+      }
+    }
+    String after = String.join("\n", lines) + (lines.isEmpty() || Math.floorMod(edits.size(), 2) == 0 ? "" : "\n");
+    assertThat(apply(before, TextDiff.unified("/f", before, after))).isEqualTo(after);
+  }
+
+  @Provide
+  Arbitrary<String> texts() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().withChars("ab\n").ofMaxLength(30),
+        Arbitraries.strings().withChars("abcdef \n").ofMaxLength(200));
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> edits() {
+    return Arbitraries.integers().between(-50, 50).list().ofMaxSize(4);
+  }
+
+  private static final Pattern HUNK = Pattern.compile("@@ -(\\d+)(?:,(\\d+))? \\+(\\d+)(?:,(\\d+))? @@");
+
+  /** A minimal `patch`: applies a unified diff, checking every context and removed line. */
+  static String apply(String before, String diff) {
+    List<String> src = rawLines(before);
+    List<String> out = new ArrayList<>();
+    if (diff.isEmpty()) {
+      return before;
+    }
+    List<String> d = TextDiff.lines(diff);
+    assertThat(d.get(0)).startsWith("--- ");
+    assertThat(d.get(1)).startsWith("+++ ");
+    int next = 0;
+    int i = 2;
+    while (i < d.size()) {
+      Matcher m = HUNK.matcher(d.get(i));
+      assertThat(m.matches()).as("hunk header: %s", d.get(i)).isTrue();
+      int startA = Integer.parseInt(m.group(1));
+      int countA = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
+      int countB = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
+      int from = countA == 0 ? startA : startA - 1;
+      assertThat(from).isGreaterThanOrEqualTo(next);
+      out.addAll(src.subList(next, from));
+      next = from;
+      i++;
+      int seenA = 0;
+      int seenB = 0;
+      while (i < d.size() && !d.get(i).startsWith("@@")) {
+        String l = d.get(i);
+        char op = l.charAt(0);
+        String text = l.substring(1) + "\n";
+        if (i + 1 < d.size() && d.get(i + 1).equals("\\ No newline at end of file")) {
+          text = l.substring(1);
+          i++;
+        }
+        if (op == ' ' || op == '-') {
+          assertThat(src.get(next)).as("line %d of before", next + 1).isEqualTo(text);
+          next++;
+          seenA++;
+        }
+        if (op == ' ' || op == '+') {
+          out.add(text);
+          seenB++;
+        }
+        i++;
+      }
+      assertThat(seenA).as("old count").isEqualTo(countA);
+      assertThat(seenB).as("new count").isEqualTo(countB);
+    }
+    out.addAll(src.subList(next, src.size()));
+    return String.join("", out);
+  }
+
+  static List<String> rawLines(String text) {
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    while (start < text.length()) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? text.length() : nl + 1;
+      lines.add(text.substring(start, end));
+      start = end;
+    }
+    return lines;
+  }
+}
