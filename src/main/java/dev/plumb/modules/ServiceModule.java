@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <p>{@code state: restarted} diffs to {@link Action#RESTART}: a module cannot tell whether its
  * resource is a handler, so the planner runs it only when notified, and for a resource that is not
- * a handler turns it into an opaque run with {@link #unnotified(Change)}.
+ * a handler turns it into an opaque run (the rule is the planner's, for every module).
  */
 public final class ServiceModule implements Module {
 
@@ -131,19 +131,6 @@ public final class ServiceModule implements Module {
           blockers);
     }
     return withBlockers(Change.of(Action.UPDATE, String.join(", ", before), String.join(", ", after), cmds), blockers);
-  }
-
-  /**
-   * A restart planned for a resource that is not a handler: nothing tells plumb whether it is
-   * needed, so it runs every time and check reports it as opaque.
-   */
-  public static Change unnotified(Change restart) {
-    if (restart.action() != Action.RESTART) {
-      return restart;
-    }
-    return new Change(Action.RUN, restart.before(), restart.after(), restart.diff(), restart.commands(),
-        restart.takesEffect(), Label.OPAQUE, restart.notes(), restart.blockers(), restart.writes(),
-        restart.rebootPending());
   }
 
   private static Change withBlockers(Change c, List<String> blockers) {

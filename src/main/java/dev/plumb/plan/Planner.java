@@ -5,6 +5,7 @@ import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.load.HostCatalog;
 import dev.plumb.load.Resource;
+import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.HostLint;
 import dev.plumb.modules.Label;
@@ -74,6 +75,9 @@ public final class Planner {
       }
       FactSet view = current.view();
       Change change = diff(r, view);
+      if (!r.handler() && change.action() == Action.RESTART) {
+        change = opaqueRun(change);
+      }
       if (change.label() == Label.OBSERVED && !view.overlaidPathsSeen().isEmpty()) {
         change = change.withLabel(Label.PREDICTED);
       }
@@ -98,6 +102,15 @@ public final class Planner {
       return Change.none("unknown")
           .withBlocker("plumb could not plan " + r.id() + " (" + e + "); please report this as a bug");
     }
+  }
+
+  /**
+   * A restart declared outside {@code handlers:} has nothing to say whether it is needed, so it
+   * runs every time and check reports it as opaque.
+   */
+  private static Change opaqueRun(Change restart) {
+    return new Change(Action.RUN, restart.before(), restart.after(), restart.diff(), restart.commands(),
+        restart.takesEffect(), Label.OPAQUE, restart.notes(), restart.blockers(), restart.writes(), restart.rebootPending());
   }
 
   private static List<String> notifiers(Resource handler, HostCatalog catalog, Map<String, Step> done) {

@@ -51,14 +51,10 @@ class ServiceModuleTest {
   }
 
   @Test
-  void restarted_isARestartAction_unnotifiedIsOpaqueRun() {
+  void restarted_isARestartAction() {
     Change c = mod.diff(params(mod, "name", "nova-compute", "state", "restarted"), facts(ACTIVE, out(0, "active\n")));
     assertThat(c.action()).isEqualTo(Action.RESTART);
     assertThat(c.commands()).containsExactly(Command.of("systemctl", "restart", "nova-compute"));
-    Change run = ServiceModule.unnotified(c);
-    assertThat(run.action()).isEqualTo(Action.RUN);
-    assertThat(run.label()).isEqualTo(Label.OPAQUE);
-    assertThat(run.commands()).isEqualTo(c.commands());
   }
 
   @Test

@@ -74,6 +74,15 @@ class PlannerTest {
   }
 
   @Test
+  void plan_restartOutsideHandlers_isAnOpaqueRunEveryTime() {
+    HostCatalog catalog = host(resource(0, RESTART, Map.of("unit", "nova"), List.of(), List.of(), false));
+    Step step = planner.plan(catalog, facts(catalog, Map.of()), RebootPolicy.NEVER).steps().get(0);
+    assertThat(step.change().action()).isEqualTo(Action.RUN);
+    assertThat(step.change().label()).isEqualTo(Label.OPAQUE);
+    assertThat(step.change().commands()).hasSize(1);
+  }
+
+  @Test
   void plan_changeTakingEffectAfterReboot_isABarrierOnlyWhenAllowed() {
     HostCatalog catalog = host(resource(0, FILE, Map.of("path", "/etc/default/grub", "content", "x", "reboot", "true"),
         List.of(), List.of(), false));
