@@ -110,6 +110,11 @@ public final class Yaml {
     if (problem.contains("found character '\\t'") || problem.contains("tab")) {
       return "indent with spaces, not tabs";
     }
+    if (problem.contains("expected ',' or ']'") || problem.contains("expected ',' or '}'")) {
+      // The usual cause: an id such as file[/etc/x] inside [ … ], where brackets end the item.
+      return "inside [ … ] or { … }, quote items that contain [ ] { } or , e.g. requires: ['file[/etc/x]'],"
+          + " or write one '- item' per line";
+    }
     if (problem.contains("found undefined alias")) {
       return "define the anchor (&name) before using the alias (*name)";
     }
