@@ -97,6 +97,15 @@ final class HostBuild {
     if (v instanceof Value.Scalar s) {
       return module.type() + "[" + s.text() + "]";
     }
+    // A list of strings (packages: {names: [a, b]}) names the resource by its items.
+    if (v instanceof Value.Seq seq && !seq.items().isEmpty() && seq.items().stream().allMatch(Value.Scalar.class::isInstance)) {
+      return module.type() + "[" + String.join(",", seq.items().stream().map(i -> ((Value.Scalar) i).text()).toList()) + "]";
+    }
+    if (v instanceof Value.Seq || v instanceof Value.Map) {
+      problems.error(decl.mark(), "give this resource a name: its '" + key + "' is " + v.kind() + ", which cannot name it",
+          "add 'name: …' beside '" + module.type() + ":'");
+      return null;
+    }
     boolean required = module.params().stream().anyMatch(p -> p.name().equals(key) && p.required());
     if (substituted && !required && (v == null || v instanceof Value.Null)) {
       problems.error(decl.mark(), "give this resource a name, or set '" + key + "'",
