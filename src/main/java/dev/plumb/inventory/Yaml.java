@@ -67,6 +67,8 @@ public final class Yaml {
   public static Optional<Value> parse(String text, String label, Problems problems) {
     LoadSettings settings = LoadSettings.builder()
         .setLabel(label)
+        // Core schema: ~, null and an empty value are null, as YAML users expect.
+        .setSchema(new org.snakeyaml.engine.v2.schema.CoreSchema())
         .setAllowDuplicateKeys(true)
         .setAllowRecursiveKeys(false)
         .setMaxAliasesForCollections(MAX_ALIASES)
