@@ -65,6 +65,11 @@ public final class Yaml {
 
   /** Text as one document; an empty document is {@link Value.Null}. */
   public static Optional<Value> parse(String text, String label, Problems problems) {
+    if (text.length() > MAX_CODE_POINTS && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+      problems.error(new Mark(label, 1, 1), "YAML rejected: the document is longer than " + MAX_CODE_POINTS
+          + " code points", "split the file into smaller files");
+      return Optional.empty();
+    }
     LoadSettings settings = LoadSettings.builder()
         .setLabel(label)
         // Core schema: ~, null and an empty value are null, as YAML users expect.

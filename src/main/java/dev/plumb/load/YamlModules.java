@@ -162,7 +162,7 @@ final class YamlModules {
       if (!typeNames.contains(typeName)) {
         problems.error(p.get("type").get().mark(), "unknown parameter type '" + typeName + "'",
             Suggest.didYouMean(typeName, typeNames) + "use one of: " + String.join(", ", typeNames));
-        continue;
+        typeName = "string"; // keep the parameter so its placeholders are not reported too
       }
       Optional<String> required = scalar(p, "required", problems);
       if (required.isPresent() && !Params.isBool(required.get())) {
