@@ -50,6 +50,7 @@ public final class Loader {
     List<Playbook.Play> plays = Playbook.read(request.playbook(), registry, brokenTypes, problems);
     Set<String> limit = limit(request, inventory, problems);
 
+    Map<Playbook.Play, Set<String>> targets = new LinkedHashMap<>();
     Map<String, List<Playbook.Play>> playsByHost = new LinkedHashMap<>();
     inventory.hosts().forEach(h -> playsByHost.put(h.name(), new ArrayList<>()));
     for (Playbook.Play play : plays) {
@@ -58,7 +59,12 @@ public final class Loader {
       if (hosts.isEmpty()) {
         warnNoHosts(play, pattern, inventory, problems);
       }
-      hosts.stream().filter(h -> limit.contains(h.name())).forEach(h -> playsByHost.get(h.name()).add(play));
+      Set<String> targeted = new LinkedHashSet<>();
+      hosts.stream().filter(h -> limit.contains(h.name())).forEach(h -> {
+        playsByHost.get(h.name()).add(play);
+        targeted.add(h.name());
+      });
+      targets.put(play, targeted);
     }
 
     List<HostCatalog> catalogs = new ArrayList<>();
@@ -80,7 +86,10 @@ public final class Loader {
       }
       catalogs.add(new HostCatalog(resolved, filterTags(resources, request.tags())));
     }
-    hostProblems.forEach((p, hosts) -> problems.add(hosts.size() == catalogs.size() ? p : onHosts(p, hosts)));
+    Set<String> everyHost = new LinkedHashSet<>();
+    catalogs.forEach(c -> everyHost.add(c.host().name()));
+    hostProblems.forEach((p, hosts) ->
+        problems.add(hosts.equals(expectedHosts(p.mark(), request.playbook(), targets, everyHost)) ? p : onHosts(p, hosts)));
 
     Problems unique = new Problems();
     new LinkedHashSet<>(problems.all()).forEach(unique::add);
@@ -161,6 +170,25 @@ public final class Loader {
     vars.forEach((name, value) -> out.put(name, name.startsWith("ansible_")
         ? scope.resolve(value, problems).orElse(value) : scope.resolveQuietly(value)));
     return new Host(host.name(), host.groups(), out);
+  }
+
+  /**
+   * The hosts a problem at this mark would concern if it were true of all of them: those of the
+   * play whose lines contain it, or every host for marks outside the playbook. A problem found
+   * on fewer hosts names them.
+   */
+  private static Set<String> expectedHosts(Mark mark, Path playbook, Map<Playbook.Play, Set<String>> targets,
+      Set<String> everyHost) {
+    if (!mark.file().equals(playbook.toString())) {
+      return everyHost;
+    }
+    Set<String> found = everyHost;
+    for (Map.Entry<Playbook.Play, Set<String>> e : targets.entrySet()) {
+      if (e.getKey().mark().line() <= mark.line()) {
+        found = e.getValue();
+      }
+    }
+    return found;
   }
 
   private static Problem onHosts(Problem p, Set<String> hosts) {

@@ -162,6 +162,8 @@ final class Playbook {
             ? "a resource has one type, this one has '" + type + "' and '" + key + "'"
             : "unknown key '" + key + "' in a resource",
             modules.has(key) ? "start a new list item ('- " + key + ": …') for the second resource"
+                : key.equals("when") ? "plumb has no conditions: target the hosts with the play's hosts: pattern,"
+                    + " or set the value per host with a variable"
                 : Suggest.didYouMean(key, candidates) + "besides its type, a resource takes: " + String.join(", ", RESOURCE_KEYS));
       }
     }

@@ -220,6 +220,18 @@ class LoaderTest {
   }
 
   @Test
+  void problemOnEveryHostOfItsPlay_namesNoHost() {
+    String e = f().write("play.yml", """
+        - hosts: all
+          resources: []
+        - hosts: hypervisors
+          resources:
+            - file: {path: /a, size: big}
+        """).errors();
+    assertThat(e).contains("expected a whole number, got a string ('big')\n").doesNotContain("(on host");
+  }
+
+  @Test
   void connectionVars_areSubstituted_andExtraVarsApply() {
     Fixture fx = new Fixture(dir).inventory("hosts.yml", """
         all:
