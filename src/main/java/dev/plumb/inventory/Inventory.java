@@ -69,7 +69,7 @@ public final class Inventory {
           "give an inventory file or directory that exists (or none, for localhost)");
       return new InventoryBuilder().build(Path.of(""), problems);
     }
-    Path base = path.getParent() == null || Files.isDirectory(path) ? path : path.getParent();
+    Path base = Files.isDirectory(path) ? path : path.getParent() == null ? Path.of("") : path.getParent();
     readVarsDirs(base, builder, problems);
     return builder.build(dir.toAbsolutePath(), problems);
   }

@@ -56,8 +56,11 @@ public final class Yaml {
     } catch (CharacterCodingException e) {
       problems.error(new Mark(label, 1, 1), "file is not valid UTF-8", "save it as UTF-8");
       return Optional.empty();
+    } catch (java.nio.file.NoSuchFileException e) {
+      problems.error(Mark.nowhere(label), "file not found", "check the path");
+      return Optional.empty();
     } catch (IOException e) {
-      problems.error(Mark.nowhere(label), "cannot read file: " + e.getMessage(), "check the path and its permissions");
+      problems.error(Mark.nowhere(label), "cannot read file: " + e, "check the path and its permissions");
       return Optional.empty();
     }
     return parse(text, label, problems);
