@@ -66,12 +66,13 @@ final class IniInventory {
 
   private void hostLine(String group, String line, Mark mark, String label, int lineNo) {
     List<Token> tokens = tokens(line, mark);
-    String host = tokens.get(0).text();
-    if (host.matches(".*\\[[^\\]]*:[^\\]]*\\].*")) {
-      problems.error(mark, "host range '" + host + "' is not supported", "list the hosts one per line");
+    String entry = tokens.get(0).text();
+    java.util.Optional<List<String>> names = HostRange.expand(entry);
+    if (names.isEmpty()) {
+      problems.error(mark, "cannot read the host range '" + entry + "'",
+          "write [1:4], [01:10], [a:c] or [0:10:2], with the start before the end");
       return;
     }
-    builder.host(group, host);
     Map<String, Value> vars = new LinkedHashMap<>();
     for (Token t : tokens.subList(1, tokens.size())) {
       Mark at = new Mark(label, lineNo, t.column());
@@ -83,7 +84,10 @@ final class IniInventory {
       }
       vars.put(t.text().substring(0, eq), new Value.Scalar(unquote(t.text().substring(eq + 1)), at));
     }
-    builder.hostVars(host, vars, false, dir);
+    for (String host : names.get()) {
+      builder.host(group, host);
+      builder.hostVars(host, vars, false, dir);
+    }
   }
 
   private void varLine(String group, String line, String trimmed, Mark mark, String label, int lineNo) {

@@ -64,9 +64,18 @@ final class YamlInventory {
           + value.kind(), "write one 'name:' per host, optionally with its variables");
       return;
     }
-    m.entries().forEach((host, vars) -> {
-      builder.host(group, host);
-      vars(vars, "variables of host '" + host + "'").ifPresent(v -> builder.hostVars(host, v, false, dir));
+    m.entries().forEach((entry, vars) -> {
+      java.util.Optional<List<String>> names = HostRange.expand(entry);
+      if (names.isEmpty()) {
+        problems.error(m.keyMark(entry), "cannot read the host range '" + entry + "'",
+            "write [1:4], [01:10], [a:c] or [0:10:2], with the start before the end");
+        return;
+      }
+      java.util.Optional<Map<String, Value>> hostVars = vars(vars, "variables of host '" + entry + "'");
+      for (String host : names.get()) {
+        builder.host(group, host);
+        hostVars.ifPresent(v -> builder.hostVars(host, v, false, dir));
+      }
     });
   }
 

@@ -165,6 +165,20 @@ class InventoryTest {
   }
 
   @Test
+  void hostRanges_expandInIniAndYaml() throws IOException {
+    Inventory ini = Inventory.load(write("r.ini", "[gpu]\nlab[1:3] x=1\nn[01:10:3]\nz[a:b]\n"));
+    assertThat(ini.hosts()).extracting(Host::name)
+        .containsExactly("lab1", "lab2", "lab3", "n01", "n04", "n07", "n10", "za", "zb");
+    assertThat(ini.host("lab2").orElseThrow().var("x")).contains("1");
+    Inventory yaml = Inventory.load(write("r.yml", "gpu:\n  hosts:\n    g[0:1]-a: {y: 2}\n"));
+    assertThat(yaml.hosts()).extracting(Host::name).containsExactly("g0-a", "g1-a");
+    assertThat(yaml.host("g1-a").orElseThrow().var("y")).contains("2");
+    Path bad = write("bad.ini", "[gpu]\nlab[3:1]\n");
+    InputException e = catchThrowableOfType(InputException.class, () -> Inventory.load(bad));
+    assertThat(e.getMessage()).contains("bad.ini:2:1: error: cannot read the host range 'lab[3:1]'");
+  }
+
+  @Test
   void implicit_isLocalhost() {
     Inventory inv = Inventory.implicit();
     assertThat(inv.hosts()).singleElement().satisfies(h -> {
