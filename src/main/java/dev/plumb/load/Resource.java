@@ -3,6 +3,7 @@ package dev.plumb.load;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Mark;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -19,6 +20,7 @@ import java.util.Set;
  * @param handler true for a resource under {@code handlers:}: it runs only when notified
  * @param mark where it was declared
  * @param order its declaration order on this host (plays in order, resources in order)
+ * @param timeout the user's {@code timeout:} for its commands; {@link Duration#ZERO} when not given
  */
 public record Resource(
     String id,
@@ -30,11 +32,19 @@ public record Resource(
     Set<String> tags,
     boolean handler,
     Mark mark,
-    int order) {
+    int order,
+    Duration timeout) {
   public Resource {
     requires = List.copyOf(requires);
     notifies = List.copyOf(notifies);
     tags = Set.copyOf(tags);
+    timeout = timeout == null ? Duration.ZERO : timeout;
+  }
+
+  /** A resource without a timeout of its own (the form before {@code timeout} existed). */
+  public Resource(String id, String name, Module module, Params params, List<String> requires,
+      List<String> notifies, Set<String> tags, boolean handler, Mark mark, int order) {
+    this(id, name, module, params, requires, notifies, tags, handler, mark, order, Duration.ZERO);
   }
 
   public String type() {
