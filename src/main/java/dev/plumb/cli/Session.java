@@ -4,6 +4,7 @@ import dev.plumb.apply.Connector;
 import dev.plumb.load.Catalog;
 import dev.plumb.load.LoadRequest;
 import dev.plumb.load.Loader;
+import dev.plumb.load.YamlModuleSpec;
 import dev.plumb.modules.ModuleRegistry;
 import dev.plumb.source.InputException;
 import dev.plumb.source.Problem;
@@ -39,7 +40,7 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
     ModuleRegistry registry = ModuleRegistry.withBuiltins();
     try {
       Catalog catalog = Loader.load(new LoadRequest(common.playbook, Optional.ofNullable(common.inventory),
-          common.extraVars, Optional.ofNullable(common.limit), common.tagSet(), registry));
+          common.extraVars, Optional.ofNullable(common.limit), common.tagSet(), registry), YamlModuleSpec::module);
       checkConnections(catalog, transportOptions(common));
       catalog.warnings().forEach(w -> err.println(w.render()));
       err.flush();

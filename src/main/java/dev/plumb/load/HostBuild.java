@@ -238,7 +238,8 @@ final class HostBuild {
               : "handlers for this host: " + String.join(", ", candidates)));
     } else {
       problems.error(ref.mark(), "requires '" + ref.text() + "': no resource with this id or name on this host",
-          Suggest.didYouMean(ref.text(), candidates) + "write an id like file[/etc/x] or a resource's name:");
+          Suggest.didYouMean(ref.text(), candidates) + "write an id like file[/etc/x] or a resource's name; this host has: "
+              + String.join(", ", candidates));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.plumb.load;
 
 import dev.plumb.modules.Param;
+import dev.plumb.modules.YamlModule;
 import dev.plumb.modules.TakesEffect;
 import dev.plumb.source.Mark;
 import java.util.List;
@@ -24,7 +25,7 @@ public record YamlModuleSpec(
     String description,
     List<Param> params,
     String fact,
-    Converged converged,
+    YamlModule.Condition converged,
     List<String> converge,
     TakesEffect takesEffect,
     Mark mark,
@@ -36,21 +37,14 @@ public record YamlModuleSpec(
   }
 
   /** Without an explicit key: the first required parameter names the resource. */
-  public YamlModuleSpec(String type, String description, List<Param> params, String fact, Converged converged,
+  public YamlModuleSpec(String type, String description, List<Param> params, String fact, YamlModule.Condition converged,
       List<String> converge, TakesEffect takesEffect, Mark mark) {
     this(type, description, params, fact, converged, converge, takesEffect, mark,
         params.stream().filter(Param::required).map(Param::name).findFirst().orElse(null));
   }
 
-  /** When the fact command's result means "converged". */
-  public sealed interface Converged {
-    /** The fact command exits with this status. */
-    record ExitStatus(int status) implements Converged {}
-
-    /** Its standard output contains this text (placeholders substituted). */
-    record StdoutContains(String text) implements Converged {}
-
-    /** Its standard output, without the trailing newline, equals this text (placeholders substituted). */
-    record StdoutEquals(String text) implements Converged {}
+  /** The module this spec defines. */
+  public YamlModule module() {
+    return new YamlModule(type, description, params, fact, converged, converge, takesEffect, keyParam);
   }
 }

@@ -1,5 +1,6 @@
 package dev.plumb.load;
 
+import dev.plumb.modules.YamlModule;
 import dev.plumb.inventory.Suggest;
 import dev.plumb.inventory.Yaml;
 import dev.plumb.modules.Param;
@@ -96,7 +97,7 @@ final class YamlModules {
     } else {
       placeholders(fact, factValue.get().mark(), names, problems);
     }
-    YamlModuleSpec.Converged converged = converged(m.get("converged").orElse(null), names, problems);
+    YamlModule.Condition converged = converged(m.get("converged").orElse(null), names, problems);
     List<String> converge = commands(m, names, problems);
     if (converge.isEmpty() && m.get("converge").isEmpty()) {
       problems.error(m.mark(), "module '" + type + "' has no 'converge:'", "add the list of commands that converge it");
@@ -176,14 +177,14 @@ final class YamlModules {
     return params;
   }
 
-  private static YamlModuleSpec.Converged converged(Value value, List<String> names, Problems problems) {
+  private static YamlModule.Condition converged(Value value, List<String> names, Problems problems) {
     if (value == null || value instanceof Value.Null) {
-      return new YamlModuleSpec.Converged.ExitStatus(0);
+      return new YamlModule.Condition.ExitStatus(0);
     }
     if (!(value instanceof Value.Map m) || m.entries().size() != 1) {
       problems.error(value.mark(), "'converged' must be one of exit_status:, stdout_contains: or stdout_equals:",
           "write e.g. 'converged: {exit_status: 0}'");
-      return new YamlModuleSpec.Converged.ExitStatus(0);
+      return new YamlModule.Condition.ExitStatus(0);
     }
     String key = m.entries().keySet().iterator().next();
     Optional<String> text = scalar(m, key, problems);
@@ -191,7 +192,7 @@ final class YamlModules {
     switch (key) {
       case "exit_status" -> {
         if (text.isPresent() && text.get().strip().matches("\\d+")) {
-          return new YamlModuleSpec.Converged.ExitStatus(Integer.parseInt(text.get().strip()));
+          return new YamlModule.Condition.ExitStatus(Integer.parseInt(text.get().strip()));
         }
         problems.error(at, "exit_status must be a whole number, got " + ParamCheck.describe(m.entries().get(key)),
             "write e.g. exit_status: 0");
@@ -199,13 +200,13 @@ final class YamlModules {
       case "stdout_contains", "stdout_equals" -> {
         String t = text.orElse("");
         placeholders(t, at, names, problems);
-        return key.equals("stdout_contains") ? new YamlModuleSpec.Converged.StdoutContains(t)
-            : new YamlModuleSpec.Converged.StdoutEquals(t);
+        return key.equals("stdout_contains") ? new YamlModule.Condition.StdoutContains(t)
+            : new YamlModule.Condition.StdoutEquals(t);
       }
       default -> problems.error(m.keyMark(key), "unknown condition '" + key + "' in converged",
           Suggest.didYouMean(key, CONVERGED_KEYS) + "use one of: " + String.join(", ", CONVERGED_KEYS));
     }
-    return new YamlModuleSpec.Converged.ExitStatus(0);
+    return new YamlModule.Condition.ExitStatus(0);
   }
 
   private static List<String> commands(Value.Map m, List<String> names, Problems problems) {

@@ -115,7 +115,7 @@ class LocalEndToEndTest {
               name: racer
             - line: {path: %1$s, regexp: '^GRUB_TIMEOUT=', line: 'GRUB_TIMEOUT=1'}
               name: timeout
-              requires: [command[racer]]
+              requires: [racer]
         """.formatted(grub));
     Cli apply = plumb("apply");
     assertThat(apply.exit()).as(apply.toString()).isEqualTo(3);
@@ -133,15 +133,14 @@ class LocalEndToEndTest {
               name: a
             - command: {argv: [touch, %s]}
               name: b
-              requires: [line[nope]]
+              requires: [nope]
         """.formatted(grub, marker));
     Cli lint = Cli.run("plan", bad.toString());
     assertThat(lint.exit()).as(lint.toString()).isEqualTo(1);
     assertThat(lint.err())
-        .contains(bad + ":3:9: error: unknown resource type 'fiel'")
-        .contains(bad + ":4:43: error")
-        .contains("lien")
-        .contains(bad + ":8:22: error")
+        .contains(bad + ":3:7: error: unknown resource type 'fiel'", "did you mean 'file'?")
+        .contains(bad + ":4:" + (33 + grub.toString().length()) + ": error: unknown parameter 'lien' for line", "did you mean 'line'?")
+        .contains(bad + ":8:18: error: requires 'nope': no resource with this id or name on this host")
         .contains("no host was contacted");
     assertThat(marker).doesNotExist();
   }

@@ -1,5 +1,6 @@
 package dev.plumb.load;
 
+import dev.plumb.modules.YamlModule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.modules.Param;
@@ -46,7 +47,7 @@ class YamlModulesTest {
     assertThat(spec.params()).extracting(Param::name).containsExactly("key", "value", "persist");
     assertThat(spec.params().get(2)).isEqualTo(new Param("persist", Param.Type.BOOL, false, "true", ""));
     assertThat(spec.fact()).isEqualTo("sysctl -n {{ key }}");
-    assertThat(spec.converged()).isEqualTo(new YamlModuleSpec.Converged.StdoutEquals("{{ value }}"));
+    assertThat(spec.converged()).isEqualTo(new YamlModule.Condition.StdoutEquals("{{ value }}"));
     assertThat(spec.converge()).containsExactly("sysctl -w {{ key }}={{ value }}");
     assertThat(spec.takesEffect()).isEqualTo(TakesEffect.NOW);
     assertThat(spec.keyParam()).isEqualTo("key");
@@ -92,9 +93,9 @@ class YamlModulesTest {
     fx.load();
     assertThat(seen).extracting(YamlModuleSpec::type).containsExactly("a", "b");
     assertThat(seen.get(0).takesEffect()).isEqualTo(TakesEffect.afterRestart("nova-compute"));
-    assertThat(seen.get(0).converged()).isEqualTo(new YamlModuleSpec.Converged.ExitStatus(0));
+    assertThat(seen.get(0).converged()).isEqualTo(new YamlModule.Condition.ExitStatus(0));
     assertThat(seen.get(1).takesEffect()).isEqualTo(TakesEffect.AFTER_REBOOT);
-    assertThat(seen.get(1).converged()).isEqualTo(new YamlModuleSpec.Converged.ExitStatus(3));
+    assertThat(seen.get(1).converged()).isEqualTo(new YamlModule.Condition.ExitStatus(3));
   }
 
   @Test
