@@ -62,6 +62,11 @@ final class HostRun {
       @Override
       public void close() {}
     };
+    if (recorded.asRead().isEmpty()) {
+      return new HostResult(catalog.host().name(), Outcome.FAILED, Optional.empty(), List.of(),
+          List.of("no facts are recorded for this host; run check or apply with --record first"), 0, false, since(start),
+          Optional.empty());
+    }
     List<String> missing = planner.factsNeeded(catalog).stream()
         .filter(f -> !recorded.asRead().containsKey(f)).map(String::valueOf).toList();
     if (!missing.isEmpty()) {

@@ -18,9 +18,18 @@ final class PlanCommand extends RunVerb {
   @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes (as terraform plan).")
   boolean detailed;
 
+  @Option(names = "--facts-from", paramLabel = "SOURCE",
+      description = "Plan from facts recorded by an earlier --record run instead of contacting hosts. SOURCE: ledger.")
+  String factsFrom;
+
   @Override
   Mode mode() {
     return Mode.PLAN;
+  }
+
+  @Override
+  String factsFrom() {
+    return factsFrom;
   }
 
   @Override

@@ -46,4 +46,38 @@ final class Recorder {
       return false;
     }
   }
+
+  /**
+   * Facts recorded in the ledger, by host name. A host with no recorded facts fails with a clear
+   * message rather than being contacted behind the user's back.
+   */
+  static Optional<java.util.function.Function<String, Optional<dev.plumb.facts.FactSet>>> recordedFacts(
+      String source, Path playbook, PrintWriter err) {
+    if (!source.equals("ledger")) {
+      err.println("plumb: --facts-from takes 'ledger' (facts recorded with --record), not '" + source + "'");
+      return Optional.empty();
+    }
+    try {
+      Optional<Ledger> found = Ledger.find(playbook.toAbsolutePath().getParent());
+      if (found.isEmpty()) {
+        err.println("plumb: --facts-from ledger needs the playbook in a git repository; " + playbook + " is not in one");
+        return Optional.empty();
+      }
+      Ledger ledger = found.get();
+      return Optional.of(host -> {
+        try {
+          Optional<byte[]> json = ledger.read("hosts/" + host + "/facts.json");
+          if (json.isEmpty()) {
+            return Optional.of(dev.plumb.facts.FactSet.of(java.util.Map.of()));
+          }
+          return Optional.of(FactsCodec.decode((java.util.List<?>) Json.parse(new String(json.get(), StandardCharsets.UTF_8))));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      err.println("plumb: could not read " + Ledger.REF + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
 }

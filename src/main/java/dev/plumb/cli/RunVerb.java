@@ -36,6 +36,11 @@ abstract class RunVerb implements Callable<Integer> {
     return false;
   }
 
+  /** Where recorded facts come from (plan only), or null to read them from the hosts. */
+  String factsFrom() {
+    return null;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -56,7 +61,17 @@ abstract class RunVerb implements Callable<Integer> {
     Catalog catalog = session.catalog();
     Style style = Style.detect(common.noColor);
     Progress progress = new Progress(err, catalog.hosts().size(), style);
-    Runner runner = new Runner(new Planner(session.registry().lints()), session.connector());
+    Runner runner;
+    if (factsFrom() == null) {
+      runner = new Runner(new Planner(session.registry().lints()), session.connector());
+    } else {
+      java.util.Optional<java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>>> recorded =
+          Recorder.recordedFacts(factsFrom(), common.playbook, err);
+      if (recorded.isEmpty()) {
+        return 1;
+      }
+      runner = new Runner(new Planner(session.registry().lints()), session.connector(), recorded.get());
+    }
     List<HostResult> results = runner.run(catalog, options, progress::hostDone);
     progress.finish();
     RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
