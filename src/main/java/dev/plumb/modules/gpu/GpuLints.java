@@ -12,7 +12,7 @@ final class GpuLints {
   private GpuLints() {}
 
   static List<HostLint> all() {
-    return List.of(new DriverVersusPassthrough(), new PassthroughAddress(), new IommuVendor());
+    return List.of(new DriverVersusPassthrough(), new PassthroughAddress(), new IommuVendor(), new LibvirtUnderNova());
   }
 
   /** The NVIDIA driver and vfio binding of NVIDIA devices cannot share a host. */
@@ -102,6 +102,31 @@ final class GpuLints {
               problems.error(t.mark(), m + ", so the IOMMU stays off", "use intel_iommu=on on Intel hosts");
             }
           }
+        }
+      }
+    }
+  }
+
+  /** hide_hypervisor through libvirt on a nova compute host: nova rewrites the domain XML. */
+  static final class LibvirtUnderNova implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-hide-hypervisor-under-nova";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      Optional<Declared> nova = resources.stream()
+          .filter(r -> r.type().equals("nova_pci") && !r.params().optional("role").orElse("both").equals("controller"))
+          .findFirst();
+      if (nova.isEmpty()) {
+        return;
+      }
+      for (Declared r : resources) {
+        if (r.type().equals("hide_hypervisor") && r.params().optional("method").orElse("").equals("libvirt")) {
+          problems.error(r.params().mark("method"), "hide_hypervisor method libvirt on a nova compute host (nova_pci at "
+              + nova.get().params().mark() + "): nova rewrites the domain XML, so the edit would not last",
+              "use method: nova with an image (Pike+) or flavor (Rocky+)");
         }
       }
     }
