@@ -23,13 +23,16 @@ final class GpuFacts {
           + "else for f in /sys/module/*/initstate; do [ -e \"$f\" ] || continue; "
           + "d=${f%/initstate}; echo \"${d##*/}\"; done; fi");
 
+  /** Added to PATH in snippets: a non-root login's PATH often lacks them (update-grub, modinfo live there). */
+  static final String SBIN = "/usr/local/sbin:/usr/sbin:/sbin";
+
   static final List<String> TOOL_NAMES = List.of("update-grub", "grub2-mkconfig", "grub-mkconfig", "grubby",
       "update-initramfs", "dracut", "modprobe", "nvidia-smi", "dkms", "openstack", "virsh", "virt-xml", "nvcc",
       "cc", "gcc");
 
   /** Which of {@link #TOOL_NAMES} exist on PATH, one per line; {@code efi} when booted by UEFI. */
   static final Fact.Command TOOLS = Fact.command(
-      "for t in " + String.join(" ", TOOL_NAMES) + "; do command -v \"$t\" >/dev/null 2>&1 && echo \"$t\"; done; "
+      "PATH=$PATH:" + SBIN + "; for t in " + String.join(" ", TOOL_NAMES) + "; do command -v \"$t\" >/dev/null 2>&1 && echo \"$t\"; done; "
           + "[ -d /sys/firmware/efi ] && echo efi; true");
 
   /** Module names with '-' read as '_' (the kernel's own equivalence). */

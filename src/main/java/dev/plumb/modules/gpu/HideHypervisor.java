@@ -47,7 +47,7 @@ public final class HideHypervisor implements Module {
 
   @Override
   public String keyParam() {
-    return null;
+    return "method";
   }
 
   @Override

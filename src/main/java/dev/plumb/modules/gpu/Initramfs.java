@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public final class Initramfs implements Module {
   private static final List<Param> PARAMS = List.of(
-      Param.optional("name", Param.Type.STRING, null, "the handler's name, for notify: initramfs[<name>]"));
+      Param.optional("name", Param.Type.STRING, null, "names the handler when no resource name is given: notify: initramfs[<name>]"));
 
   @Override
   public String type() {
@@ -38,7 +38,7 @@ public final class Initramfs implements Module {
 
   @Override
   public String keyParam() {
-    return null;
+    return "name";
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class KernelCmdline implements Module {
 
   @Override
   public String keyParam() {
-    return null;
+    return "present";
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class ModuleBlacklist implements Module {
 
   @Override
   public String keyParam() {
-    return "file";
+    return "modules";
   }
 
   @Override

@@ -54,7 +54,7 @@ public final class NovaPci implements Module {
 
   @Override
   public String keyParam() {
-    return "path";
+    return "openstack_release";
   }
 
   @Override

@@ -23,7 +23,7 @@ import java.util.Set;
  * installer only when the installed version differs, plus nvidia-uvm loaded now and at boot.
  */
 public final class NvidiaDriver implements Module {
-  static final Fact.Command MODINFO = Fact.command("modinfo -F version nvidia");
+  static final Fact.Command MODINFO = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; modinfo -F version nvidia");
   static final String PROC_VERSION = "/proc/driver/nvidia/version";
   static final Fact.Command SMI = Fact.command(
       "command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=driver_version,pci.bus_id --format=csv,noheader");
@@ -115,6 +115,11 @@ public final class NvidiaDriver implements Module {
   public Change diff(Params params, FactSet facts) {
     Version wanted = Version.of(params.string("version"));
     FactResult.Output modinfo = facts.command(MODINFO.script());
+    if (modinfo.exitStatus() == 127) {
+      // Without modinfo plumb cannot tell whether the driver is installed: never guess "no" and reinstall.
+      return Change.of(Action.RUN, "unknown", "installed " + wanted, List.of())
+          .withBlocker("modinfo is not on this host's PATH: cannot read the installed driver version (install kmod)");
+    }
     Optional<Version> installed = modinfo.ok() ? Version.parse(modinfo.text().strip()) : Optional.empty();
     List<NvidiaFacts.SmiGpu> gpus = NvidiaFacts.smi(facts.command(SMI.script()).text());
     Optional<Version> loaded = NvidiaFacts.loadedVersion(facts.text(PROC_VERSION).orElse(null))

@@ -49,8 +49,8 @@ record PciDevices(List<Device> devices, Map<String, List<String>> groups) {
       "for g in /sys/kernel/iommu_groups/*; do [ -d \"$g/devices\" ] || continue; printf 'group %s' \"${g##*/}\"; "
           + "for m in \"$g\"/devices/*; do [ -e \"$m\" ] && printf ' %s' \"${m##*/}\"; done; echo; done; "
           + "for d in /sys/bus/pci/devices/*; do [ -r \"$d/vendor\" ] || continue; "
-          + "dr=-; [ -L \"$d/driver\" ] && dr=$(readlink \"$d/driver\") && dr=${dr##*/}; "
-          + "g=-; [ -L \"$d/iommu_group\" ] && g=$(readlink \"$d/iommu_group\") && g=${g##*/}; "
+          + "dr=; [ -L \"$d/driver\" ] && dr=$(readlink \"$d/driver\"); dr=${dr##*/}; [ -n \"$dr\" ] || dr=-; "
+          + "g=; [ -L \"$d/iommu_group\" ] && g=$(readlink \"$d/iommu_group\"); g=${g##*/}; [ -n \"$g\" ] || g=-; "
           + "echo \"dev ${d##*/} $(cat \"$d/vendor\") $(cat \"$d/device\") $(cat \"$d/class\") $dr $g\"; done; true");
 
   static PciDevices read(FactSet facts) {

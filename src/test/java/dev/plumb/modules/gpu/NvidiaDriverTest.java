@@ -161,6 +161,13 @@ class NvidiaDriverTest {
   }
 
   @Test
+  void noModinfo_blocks_neverGuessesNotInstalled() {
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, 127, "").diff();
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.blockers()).containsExactly("modinfo is not on this host's PATH: cannot read the installed driver version (install kmod)");
+  }
+
+  @Test
   void uvmOnly_whenDriverConverged() {
     Change c = converged(params()).file(NvidiaDriver.UVM_FILE, "x\n").loaded("nvidia").diff();
     assertThat(c.action()).isEqualTo(Action.UPDATE);
