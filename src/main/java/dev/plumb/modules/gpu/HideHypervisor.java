@@ -28,7 +28,8 @@ public final class HideHypervisor implements Module {
       Param.optional("openstack_release", Param.Type.STRING, null, "nova method: the release, which picks the property name"),
       Param.optional("flavor", Param.Type.STRING, null, "nova method: the flavor that gets the extra spec (Rocky+)"),
       Param.optional("image", Param.Type.STRING, null, "nova method: the image that gets img_hide_hypervisor_id=true (Pike+)"),
-      Param.optional("domain", Param.Type.STRING, null, "libvirt method: the domain name"));
+      Param.optional("domain", Param.Type.STRING, null, "libvirt method: the domain name"),
+      Param.optional("cloud", Param.Type.STRING, null, "nova method: " + OpenstackProperties.CLOUD_DOC));
 
   @Override
   public String type() {
@@ -100,8 +101,8 @@ public final class HideHypervisor implements Module {
       return List.of(dumpxml(params.string("domain")), GpuFacts.TOOLS);
     }
     return List.of(params.has("image")
-        ? OpenstackProperties.show("image", params.string("image"))
-        : OpenstackProperties.show("flavor", params.string("flavor")));
+        ? OpenstackProperties.show("image", params.string("image"), params.optional("cloud").orElse(null))
+        : OpenstackProperties.show("flavor", params.string("flavor"), params.optional("cloud").orElse(null)));
   }
 
   /** The property and its target for the nova method. */
@@ -125,7 +126,8 @@ public final class HideHypervisor implements Module {
       String kind = params.has("image") ? "image" : "flavor";
       String name = params.string(kind);
       Map.Entry<String, String> prop = novaProperty(params);
-      return OpenstackProperties.converge(kind, name, facts.command(OpenstackProperties.show(kind, name).script()),
+      String cloud = params.optional("cloud").orElse(null);
+      return OpenstackProperties.converge(kind, name, cloud, facts.command(OpenstackProperties.show(kind, name, cloud).script()),
           Map.of(prop.getKey(), prop.getValue()));
     }
     String domain = params.string("domain");

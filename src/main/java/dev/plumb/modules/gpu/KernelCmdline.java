@@ -72,6 +72,12 @@ public final class KernelCmdline implements Module {
             "write one token per list item, without quotes");
         continue;
       }
+      String key = KernelParameters.normal(CmdlineTokens.key(t.text()));
+      if ((key.equals("modprobe.blacklist") || key.equals("module_blacklist"))
+          && List.of(t.text().substring(t.text().indexOf('=') + 1).split(",")).contains("snd_hda_intel")) {
+        problems.warning(t.mark(), "blacklisting snd_hda_intel disables the host's onboard audio too; "
+            + "bind the GPU's audio function to vfio-pci instead (pci_passthrough)", "remove snd_hda_intel from " + key);
+      }
       kp.lint(t.text()).ifPresent(f -> problems.add(f.error()
           ? dev.plumb.source.Problem.error(t.mark(), f.message(), f.fix())
           : dev.plumb.source.Problem.warning(t.mark(), f.message(), f.fix())));

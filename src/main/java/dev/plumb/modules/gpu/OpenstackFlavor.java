@@ -16,7 +16,8 @@ import java.util.Map;
 public final class OpenstackFlavor implements Module {
   private static final List<Param> PARAMS = List.of(
       Param.required("flavor", Param.Type.STRING, "the flavor's name or id, e.g. GPU.SSD.30"),
-      Param.required("properties", Param.Type.MAP, "properties it must have, e.g. {\"pci_passthrough:alias\": \"nvidia:1\"}; others are kept"));
+      Param.required("properties", Param.Type.MAP, "properties it must have, e.g. {\"pci_passthrough:alias\": \"nvidia:1\"}; others are kept"),
+      Param.optional("cloud", Param.Type.STRING, null, OpenstackProperties.CLOUD_DOC));
 
   @Override
   public String type() {
@@ -59,13 +60,14 @@ public final class OpenstackFlavor implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    return List.of(OpenstackProperties.show("flavor", params.string("flavor")));
+    return List.of(OpenstackProperties.show("flavor", params.string("flavor"), params.optional("cloud").orElse(null)));
   }
 
   @Override
   public Change diff(Params params, FactSet facts) {
     String flavor = params.string("flavor");
-    return OpenstackProperties.converge("flavor", flavor, facts.command(OpenstackProperties.show("flavor", flavor).script()),
+    String cloud = params.optional("cloud").orElse(null);
+    return OpenstackProperties.converge("flavor", flavor, cloud, facts.command(OpenstackProperties.show("flavor", flavor, cloud).script()),
         properties(params));
   }
 }

@@ -25,9 +25,16 @@ final class OpenstackProperties {
 
   /** {@code openstack flavor show <name> -f json}; exit 127 when the CLI is missing. */
   static Fact.Command show(String kind, String name) {
-    return Fact.command("command -v openstack >/dev/null 2>&1 || exit " + NO_CLI + "; openstack " + kind + " show "
-        + Shell.quote(name) + " -f json");
+    return show(kind, name, null);
   }
+
+  /** The same with {@code --os-cloud} (a clouds.yaml entry) when {@code cloud} is not null. */
+  static Fact.Command show(String kind, String name, String cloud) {
+    return Fact.command("command -v openstack >/dev/null 2>&1 || exit " + NO_CLI + "; openstack "
+        + (cloud == null ? "" : "--os-cloud " + Shell.quote(cloud) + " ") + kind + " show " + Shell.quote(name) + " -f json");
+  }
+
+  static final String CLOUD_DOC = "a clouds.yaml entry for --os-cloud; without it the OS_* environment of the login is used";
 
   private static final Pattern PAIR = Pattern.compile("\\s*([^=,]+?)='((?:[^'\\\\]|\\\\.)*)'\\s*(?:,|$)");
 
@@ -54,7 +61,7 @@ final class OpenstackProperties {
   }
 
   /** The change that sets the wanted properties that are missing or different. */
-  static Change converge(String kind, String name, FactResult.Output shown, Map<String, String> wanted) {
+  static Change converge(String kind, String name, String cloud, FactResult.Output shown, Map<String, String> wanted) {
     String what = kind + " " + name;
     if (shown.exitStatus() == NO_CLI) {
       return Change.of(Action.UPDATE, "unknown", what, List.of())
@@ -71,7 +78,11 @@ final class OpenstackProperties {
     } catch (IllegalArgumentException e) {
       return Change.of(Action.UPDATE, "unknown", what, List.of()).withBlocker("cannot parse openstack " + kind + " show output: " + e.getMessage());
     }
-    List<String> argv = new ArrayList<>(List.of("openstack", kind, "set", name));
+    List<String> argv = new ArrayList<>(List.of("openstack"));
+    if (cloud != null) {
+      argv.addAll(List.of("--os-cloud", cloud));
+    }
+    argv.addAll(List.of(kind, "set", name));
     List<String> changed = new ArrayList<>();
     wanted.forEach((k, v) -> {
       if (!v.equals(have.get(k))) {

@@ -217,6 +217,14 @@ class KernelCmdlineTest {
   }
 
   @Test
+  void validate_seedsBlacklistOfSoundDriver_warning() {
+    Problems p = Fixtures.validate(M, Map.of("present", List.of("modprobe.blacklist=snd_hda_intel,nouveau")));
+    assertThat(p.hasErrors()).isFalse();
+    assertThat(p.all()).extracting(Problem::message).containsExactly(
+        "blacklisting snd_hda_intel disables the host's onboard audio too; bind the GPU's audio function to vfio-pci instead (pci_passthrough)");
+  }
+
+  @Test
   void validate_amdIommuOn_warning() {
     Problems p = Fixtures.validate(M, Map.of("present", List.of("amd_iommu=on")));
     assertThat(p.hasErrors()).isFalse();

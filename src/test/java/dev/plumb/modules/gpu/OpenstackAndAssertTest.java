@@ -56,6 +56,15 @@ class OpenstackAndAssertTest {
   }
 
   @Test
+  void flavor_cloud() {
+    Map<String, Object> p = Map.of("flavor", "gpu", "properties", Map.of("a", "b"), "cloud", "admin");
+    var show = OpenstackProperties.show("flavor", "gpu", "admin");
+    assertThat(show.script()).endsWith("openstack --os-cloud admin flavor show gpu -f json");
+    assertThat(Fixtures.shown(Fixtures.of(FLAVOR, p).cmd(show, "{\"properties\": {}}").diff()))
+        .containsExactly("openstack --os-cloud admin flavor set gpu --property a=b");
+  }
+
+  @Test
   void hide_nova_propertyNamePerRelease() {
     Map<String, Object> rocky = Map.of("method", "nova", "openstack_release", "rocky", "flavor", "gpu");
     var show = OpenstackProperties.show("flavor", "gpu");
