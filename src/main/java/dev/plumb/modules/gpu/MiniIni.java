@@ -55,7 +55,13 @@ final class MiniIni implements NovaConf {
   }
 
   @Override
-  public void set(String section, String option, List<String> values) {
+  public NovaConf set(String section, String option, List<String> values) {
+    MiniIni copy = new MiniIni(new ArrayList<>(lines));
+    copy.setInPlace(section, option, values);
+    return copy;
+  }
+
+  private void setInPlace(String section, String option, List<String> values) {
     if (values.equals(values(section, option))) {
       return;
     }

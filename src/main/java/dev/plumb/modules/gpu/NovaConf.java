@@ -9,8 +9,11 @@ interface NovaConf {
   /** Every value of a (possibly multi-valued) option, in file order. */
   List<String> values(String section, String option);
 
-  /** Replaces all values of the option (an empty list removes it), keeping every other line. */
-  void set(String section, String option, List<String> values);
+  /**
+   * The document with all values of the option replaced (an empty list removes it), every other
+   * line kept. Shaped like IniDocument.set, which returns a new document.
+   */
+  NovaConf set(String section, String option, List<String> values);
 
   String render();
 

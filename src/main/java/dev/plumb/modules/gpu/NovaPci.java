@@ -148,10 +148,11 @@ public final class NovaPci implements Module {
     return true;
   }
 
-  static void setJson(NovaConf conf, NovaRelease.Option option, List<Object> want) {
-    if (!sameJson(conf.values(option.section(), option.name()), want)) {
-      conf.set(option.section(), option.name(), want.stream().map(MiniJson::write).toList());
+  static NovaConf setJson(NovaConf conf, NovaRelease.Option option, List<Object> want) {
+    if (sameJson(conf.values(option.section(), option.name()), want)) {
+      return conf;
     }
+    return conf.set(option.section(), option.name(), want.stream().map(MiniJson::write).toList());
   }
 
   static String restarted(String role) {
@@ -175,7 +176,7 @@ public final class NovaPci implements Module {
     NovaConf conf = NovaConf.parse(old);
     List<String> notes = new ArrayList<>();
     if (!role.equals("controller")) {
-      setJson(conf, release.whitelist(), plain(params, "whitelist"));
+      conf = setJson(conf, release.whitelist(), plain(params, "whitelist"));
       for (NovaRelease.Option o : release.oldWhitelists()) {
         if (!conf.values(o.section(), o.name()).isEmpty()) {
           notes.add(o + " is also set; " + params.string("openstack_release") + " reads " + release.whitelist() + ": remove the other one");
@@ -183,7 +184,7 @@ public final class NovaPci implements Module {
       }
     }
     if (!params.items("aliases").isEmpty()) {
-      setJson(conf, release.alias(), plain(params, "aliases"));
+      conf = setJson(conf, release.alias(), plain(params, "aliases"));
     }
     if (!role.equals("compute")) {
       NovaRelease.Option f = release.filters();
@@ -197,7 +198,7 @@ public final class NovaPci implements Module {
         }
       }
       if (add) {
-        conf.set(f.section(), f.name(), List.of(String.join(",", filters)));
+        conf = conf.set(f.section(), f.name(), List.of(String.join(",", filters)));
       }
     }
     String text = conf.render();

@@ -63,8 +63,7 @@ class NovaPciTest {
   void ini_keepsOtherLinesByteForByte() {
     NovaConf c = NovaConf.parse("[DEFAULT]\n#alias = x\nfoo=1 \n\n[pci]\nalias = a\nalias = b\n");
     assertThat(c.values("pci", "alias")).containsExactly("a", "b");
-    c.set("pci", "alias", List.of("c"));
-    c.set("filter_scheduler", "enabled_filters", List.of("X"));
+    c = c.set("pci", "alias", List.of("c")).set("filter_scheduler", "enabled_filters", List.of("X"));
     assertThat(c.render()).isEqualTo("[DEFAULT]\n#alias = x\nfoo=1 \n\n[pci]\nalias = c\n\n[filter_scheduler]\nenabled_filters = X\n");
   }
 
