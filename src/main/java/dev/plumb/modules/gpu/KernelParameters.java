@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -107,23 +105,10 @@ final class KernelParameters {
         "write " + suggestion + " (the kernel silently ignores unknown parameters)");
   }
 
+  /** The closest documented name, within a quarter of the key's length in edits (1 to 3). */
   Optional<String> nearest(String key) {
     String k = normal(key);
-    int limit = Math.max(1, Math.min(3, k.length() / 4));
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = EditDistance.of(k, n);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = n;
-      }
-    }
-    return bestDistance <= limit ? Optional.of(best) : Optional.empty();
-  }
-
-  Set<String> names() {
-    return new HashSet<>(names);
+    return EditDistance.closest(k, names, Math.max(1, Math.min(3, k.length() / 4)));
   }
 
 }
