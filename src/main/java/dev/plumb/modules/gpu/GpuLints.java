@@ -12,7 +12,8 @@ final class GpuLints {
   private GpuLints() {}
 
   static List<HostLint> all() {
-    return List.of(new DriverVersusPassthrough(), new PassthroughAddress(), new IommuVendor(), new LibvirtUnderNova());
+    return List.of(new DriverVersusPassthrough(), new DriverBlacklisted(), new CudaAfterDriver(), new PassthroughAddress(),
+        new IommuVendor(), new LibvirtUnderNova());
   }
 
   /** The NVIDIA driver and vfio binding of NVIDIA devices cannot share a host. */
@@ -82,6 +83,9 @@ final class GpuLints {
 
     @Override
     public void checkWithFacts(List<Declared> resources, FactSet facts, Problems problems) {
+      if (facts(resources).isEmpty()) {
+        return;
+      }
       String vendor = vendor(facts.command(CPU_VENDOR.script()).text());
       for (Declared r : resources) {
         if (!r.type().equals("kernel_cmdline")) {
@@ -127,6 +131,60 @@ final class GpuLints {
           problems.error(r.params().mark("method"), "hide_hypervisor method libvirt on a nova compute host (nova_pci at "
               + nova.get().params().mark() + "): nova rewrites the domain XML, so the edit would not last",
               "use method: nova with an image (Pike+) or flavor (Rocky+)");
+        }
+      }
+    }
+  }
+
+  /** The NVIDIA driver declared while a module_blacklist stops it from loading. */
+  static final class DriverBlacklisted implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-driver-blacklisted";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      Optional<Declared> driver = HostLint.first(resources, "nvidia_driver");
+      if (driver.isEmpty()) {
+        return;
+      }
+      for (Declared r : resources) {
+        if (!r.type().equals("module_blacklist")) {
+          continue;
+        }
+        for (KernelCmdline.TokenAt m : KernelCmdline.tokens(r.params(), "modules")) {
+          if (GpuFacts.moduleName(m.text()).equals("nvidia")) {
+            problems.error(m.mark(), "module_blacklist of nvidia (" + m.mark() + ") and nvidia_driver ("
+                + driver.get().params().mark() + ") on one host: the driver would never load", "blacklist nouveau, not nvidia");
+          }
+        }
+      }
+    }
+  }
+
+  /** cuda_toolkit declared before nvidia_driver: until the planner orders them, declaration order does. */
+  static final class CudaAfterDriver implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-cuda-after-driver";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      int driver = -1;
+      for (int i = 0; i < resources.size(); i++) {
+        if (resources.get(i).type().equals("nvidia_driver")) {
+          driver = i;
+          break;
+        }
+      }
+      for (int i = 0; i < driver; i++) {
+        Declared r = resources.get(i);
+        if (r.type().equals("cuda_toolkit")) {
+          problems.warning(r.params().mark(), "cuda_toolkit is declared before nvidia_driver ("
+              + resources.get(driver).params().mark() + "); the toolkit goes on after the driver",
+              "move cuda_toolkit after nvidia_driver, or add requires: nvidia_driver[...]");
         }
       }
     }

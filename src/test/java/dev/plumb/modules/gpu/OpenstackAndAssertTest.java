@@ -113,6 +113,31 @@ class OpenstackAndAssertTest {
     assertThat(p.all()).singleElement().satisfies(x -> assertThat(x.message()).startsWith("hide_hypervisor method libvirt on a nova compute host"));
   }
 
+  @Test
+  void lint_blacklistedDriver_andCudaBeforeDriver() {
+    HostLint.Declared driver = PciPassthroughTest.declared(new NvidiaDriver(), Map.of("version", "367.35"));
+    HostLint.Declared blacklist = PciPassthroughTest.declared(new ModuleBlacklist(), Map.of("modules", List.of("nouveau", "nvidia")));
+    HostLint.Declared cuda = PciPassthroughTest.declared(new CudaToolkit(), Map.of("version", "8.0.27"));
+    Problems p = new Problems();
+    new GpuLints.DriverBlacklisted().check(List.of(blacklist, driver), p);
+    assertThat(p.all()).singleElement().satisfies(x -> assertThat(x.message())
+        .isEqualTo("module_blacklist of nvidia (test) and nvidia_driver (test) on one host: the driver would never load"));
+    Problems order = new Problems();
+    new GpuLints.CudaAfterDriver().check(List.of(cuda, driver), order);
+    assertThat(order.all()).singleElement().satisfies(x -> assertThat(x.severity()).isEqualTo(Problem.Severity.WARNING));
+    Problems ok = new Problems();
+    new GpuLints.CudaAfterDriver().check(List.of(driver, cuda), ok);
+    assertThat(ok.all()).isEmpty();
+  }
+
+  @Test
+  void lint_iommuVendor_withoutKernelCmdline_readsNoFact() {
+    Problems p = new Problems();
+    new GpuLints.IommuVendor().checkWithFacts(List.of(PciPassthroughTest.declared(new NvidiaDriver(), Map.of("version", "1"))),
+        FactSet.of(Map.of()), p);
+    assertThat(p.all()).isEmpty();
+  }
+
   static final String SYSFS = PciPassthroughTest.BOUND;
 
   @Test
@@ -165,8 +190,8 @@ class OpenstackAndAssertTest {
         assertThat(m.params()).extracting(Param::name).contains(m.keyParam());
       }
     }
-    assertThat(GpuModules.lints()).extracting(HostLint::name).doesNotHaveDuplicates().hasSize(4);
-    assertThat(new HashSet<>(GpuModules.lints())).hasSize(4);
+    assertThat(GpuModules.lints()).extracting(HostLint::name).doesNotHaveDuplicates().hasSize(6);
+    assertThat(new HashSet<>(GpuModules.lints())).hasSize(6);
     assertThat(FactSet.of(Map.of())).isNotNull();
     assertThat(FactResult.content("")).isNotNull();
   }
