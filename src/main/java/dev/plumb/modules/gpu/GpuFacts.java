@@ -1,0 +1,116 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Facts shared by the GPU modules. Equal facts are read once per host, so every module asks for
+ * the same snippet (not a variant of it) and parses it with the same pure parser here.
+ */
+final class GpuFacts {
+  private GpuFacts() {}
+
+  /** Loaded kernel modules, one name per line: /proc/modules, or /sys/module/NAME/initstate. */
+  static final Fact.Command LOADED_MODULES = Fact.command(
+      "if [ -r /proc/modules ]; then cut -d' ' -f1 /proc/modules; "
+          + "else for f in /sys/module/*/initstate; do [ -e \"$f\" ] || continue; "
+          + "d=${f%/initstate}; echo \"${d##*/}\"; done; fi");
+
+  /** Added to PATH in snippets: a non-root login's PATH often lacks them (update-grub, modinfo live there). */
+  static final String SBIN = "/usr/local/sbin:/usr/sbin:/sbin";
+
+  static final List<String> TOOL_NAMES = List.of("update-grub", "grub2-mkconfig", "grub-mkconfig", "grubby",
+      "update-initramfs", "dracut", "modprobe", "nvidia-smi", "dkms", "openstack", "virsh", "virt-xml", "nvcc",
+      "cc", "gcc");
+
+  /** Which of {@link #TOOL_NAMES} exist on PATH, one per line; {@code efi} when booted by UEFI. */
+  static final Fact.Command TOOLS = Fact.command(
+      "PATH=$PATH:" + SBIN + "; for t in " + String.join(" ", TOOL_NAMES) + "; do command -v \"$t\" >/dev/null 2>&1 && echo \"$t\"; done; "
+          + "[ -d /sys/firmware/efi ] && echo efi; true");
+
+  /** Module names with '-' read as '_' (the kernel's own equivalence). */
+  static String moduleName(String name) {
+    return name.strip().replace('-', '_');
+  }
+
+  static Set<String> parseLoadedModules(String output) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String line : output.split("\n")) {
+      if (!line.isBlank()) {
+        out.add(moduleName(line));
+      }
+    }
+    return out;
+  }
+
+  static Set<String> loadedModules(FactSet facts) {
+    return parseLoadedModules(facts.command(LOADED_MODULES.script()).text());
+  }
+
+  static Set<String> parseTools(String output) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String line : output.split("\n")) {
+      if (!line.isBlank()) {
+        out.add(line.strip());
+      }
+    }
+    return out;
+  }
+
+  static Set<String> tools(FactSet facts) {
+    return parseTools(facts.command(TOOLS.script()).text());
+  }
+
+  /** A snippet that prints each file matching {@code glob} as {@code ### path} then its content. */
+  static Fact.Command listing(String glob) {
+    return Fact.command("for f in " + glob + "; do [ -f \"$f\" ] || continue; printf '### %s\\n' \"$f\"; "
+        + "cat -- \"$f\"; echo; done; true");
+  }
+
+  /** The files of a {@link #listing} output, path to content, in glob (sorted) order. */
+  static Map<String, String> parseListing(String output) {
+    Map<String, String> files = new LinkedHashMap<>();
+    String path = null;
+    StringBuilder body = new StringBuilder();
+    for (String line : TextLines.split(output)) {
+      if (line.startsWith("### /")) {
+        if (path != null) {
+          files.put(path, dropAddedNewline(body.toString()));
+        }
+        path = TextLines.strip(line).substring(4);
+        body.setLength(0);
+      } else if (path != null) {
+        body.append(line);
+      }
+    }
+    if (path != null) {
+      files.put(path, dropAddedNewline(body.toString()));
+    }
+    return files;
+  }
+
+  private static String dropAddedNewline(String s) {
+    return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** The text of a file fact, or null when missing or unreadable. */
+  static String text(FactSet facts, String path) {
+    return facts.text(path).orElse(null);
+  }
+
+  /** The sha256 of a file fact's content, or null when it is missing. */
+  static String sha(FactSet facts, String path) {
+    return facts.file(path).map(FactResult.Content::sha256).orElse(null);
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

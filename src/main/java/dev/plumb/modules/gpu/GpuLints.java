@@ -1,0 +1,192 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactSet;
+import dev.plumb.modules.HostLint;
+import dev.plumb.source.Problems;
+import java.util.List;
+import java.util.Optional;
+
+/** Cross-resource checks of one host's GPU resources. */
+final class GpuLints {
+  private GpuLints() {}
+
+  static List<HostLint> all() {
+    return List.of(new DriverVersusPassthrough(), new DriverBlacklisted(), new CudaAfterDriver(), new PassthroughAddress(),
+        new IommuVendor(), new LibvirtUnderNova());
+  }
+
+  /** The NVIDIA driver and vfio binding of NVIDIA devices cannot share a host. */
+  static final class DriverVersusPassthrough implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-driver-vs-passthrough";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      Optional<Declared> driver = HostLint.first(resources, "nvidia_driver");
+      if (driver.isEmpty()) {
+        return;
+      }
+      for (Declared r : resources) {
+        if (r.type().equals("pci_passthrough") && PciDevices.hex(r.params().optional("vendor").orElse("")).equals("10de")) {
+          problems.error(r.params().mark(), "nvidia_driver (" + driver.get().params().mark() + ") and pci_passthrough of NVIDIA devices ("
+              + r.params().mark() + ") on one host: the NVIDIA driver would grab the GPU that vfio-pci must own",
+              "a passthrough hypervisor must not run the NVIDIA driver; declare nvidia_driver only on GPU guests or bare-metal nodes");
+        }
+      }
+    }
+  }
+
+  /** A pci_passthrough whose device id is not the one of the GPU at its address. */
+  static final class PassthroughAddress implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-passthrough-address";
+    }
+
+    @Override
+    public List<Fact> facts(List<Declared> resources) {
+      return resources.stream().anyMatch(r -> r.type().equals("pci_passthrough")) ? List.of(PciDevices.FACT) : List.of();
+    }
+
+    @Override
+    public void checkWithFacts(List<Declared> resources, FactSet facts, Problems problems) {
+      for (Declared r : resources) {
+        if (r.type().equals("pci_passthrough")) {
+          PciPassthrough.addressMismatch(r.params(), PciDevices.read(facts)).ifPresent(m ->
+              problems.error(r.params().mark("address"), m, "fix device or address (see lspci -nn)"));
+        }
+      }
+    }
+  }
+
+  /** intel_iommu on an AMD CPU, amd_iommu on an Intel one. */
+  static final class IommuVendor implements HostLint {
+    static final Fact.Command CPU_VENDOR = Fact.command("grep -m1 '^vendor_id' /proc/cpuinfo");
+
+    @Override
+    public String name() {
+      return "gpu-iommu-cpu-vendor";
+    }
+
+    @Override
+    public List<Fact> facts(List<Declared> resources) {
+      return resources.stream().anyMatch(r -> r.type().equals("kernel_cmdline")) ? List.of(CPU_VENDOR) : List.of();
+    }
+
+    static String vendor(String cpuinfoLine) {
+      int colon = cpuinfoLine.indexOf(':');
+      return colon < 0 ? "" : cpuinfoLine.substring(colon + 1).strip();
+    }
+
+    @Override
+    public void checkWithFacts(List<Declared> resources, FactSet facts, Problems problems) {
+      if (facts(resources).isEmpty()) {
+        return;
+      }
+      String vendor = vendor(facts.command(CPU_VENDOR.script()).text());
+      for (Declared r : resources) {
+        if (!r.type().equals("kernel_cmdline")) {
+          continue;
+        }
+        List<KernelCmdline.TokenAt> present = KernelCmdline.tokens(r.params(), "present");
+        boolean intelOn = present.stream().anyMatch(t -> t.text().equals("intel_iommu=on"));
+        for (KernelCmdline.TokenAt t : present) {
+          String key = KernelParameters.normal(CmdlineTokens.key(t.text()));
+          if (key.equals("intel_iommu") && vendor.equals("AuthenticAMD")) {
+            problems.warning(t.mark(), "this host's CPU is AuthenticAMD; intel_iommu has no effect, AMD's IOMMU is on by default (use iommu=pt)",
+                "remove " + t.text() + " for AMD hosts");
+          } else if (key.equals("amd_iommu") && vendor.equals("GenuineIntel")) {
+            String m = "this host's CPU is GenuineIntel; amd_iommu has no effect there";
+            if (intelOn) {
+              problems.warning(t.mark(), m, "remove " + t.text() + " for Intel hosts");
+            } else {
+              problems.error(t.mark(), m + ", so the IOMMU stays off", "use intel_iommu=on on Intel hosts");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** hide_hypervisor through libvirt on a nova compute host: nova rewrites the domain XML. */
+  static final class LibvirtUnderNova implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-hide-hypervisor-under-nova";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      Optional<Declared> nova = resources.stream()
+          .filter(r -> r.type().equals("nova_pci") && !r.params().optional("role").orElse("both").equals("controller"))
+          .findFirst();
+      if (nova.isEmpty()) {
+        return;
+      }
+      for (Declared r : resources) {
+        if (r.type().equals("hide_hypervisor") && r.params().optional("method").orElse("").equals("libvirt")) {
+          problems.error(r.params().mark("method"), "hide_hypervisor method libvirt on a nova compute host (nova_pci at "
+              + nova.get().params().mark() + "): nova rewrites the domain XML, so the edit would not last",
+              "use method: nova with an image (Pike+) or flavor (Rocky+)");
+        }
+      }
+    }
+  }
+
+  /** The NVIDIA driver declared while a module_blacklist stops it from loading. */
+  static final class DriverBlacklisted implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-driver-blacklisted";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      Optional<Declared> driver = HostLint.first(resources, "nvidia_driver");
+      if (driver.isEmpty()) {
+        return;
+      }
+      for (Declared r : resources) {
+        if (!r.type().equals("module_blacklist")) {
+          continue;
+        }
+        for (KernelCmdline.TokenAt m : KernelCmdline.tokens(r.params(), "modules")) {
+          if (GpuFacts.moduleName(m.text()).equals("nvidia")) {
+            problems.error(m.mark(), "module_blacklist of nvidia (" + m.mark() + ") and nvidia_driver ("
+                + driver.get().params().mark() + ") on one host: the driver would never load", "blacklist nouveau, not nvidia");
+          }
+        }
+      }
+    }
+  }
+
+  /** cuda_toolkit declared before nvidia_driver: until the planner orders them, declaration order does. */
+  static final class CudaAfterDriver implements HostLint {
+    @Override
+    public String name() {
+      return "gpu-cuda-after-driver";
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      int driver = -1;
+      for (int i = 0; i < resources.size(); i++) {
+        if (resources.get(i).type().equals("nvidia_driver")) {
+          driver = i;
+          break;
+        }
+      }
+      for (int i = 0; i < driver; i++) {
+        Declared r = resources.get(i);
+        if (r.type().equals("cuda_toolkit")) {
+          problems.warning(r.params().mark(), "cuda_toolkit is declared before nvidia_driver ("
+              + resources.get(driver).params().mark() + "); the toolkit goes on after the driver",
+              "move cuda_toolkit after nvidia_driver, or add requires: nvidia_driver[...]");
+        }
+      }
+    }
+  }
+}

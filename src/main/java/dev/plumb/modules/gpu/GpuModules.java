@@ -1,0 +1,20 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.modules.HostLint;
+import dev.plumb.modules.Module;
+import java.util.List;
+
+/** The GPU host modules and their cross-resource lints, for BuiltinModules. */
+public final class GpuModules {
+  private GpuModules() {}
+
+  /** In the order `plumb modules` shows them (the order a GPU host is converged in). */
+  public static List<Module> all() {
+    return List.of(new KernelCmdline(), new ModuleBlacklist(), new Initramfs(), new KernelModule(), new PciPassthrough(),
+        new NvidiaDriver(), new CudaToolkit(), new NovaPci(), new OpenstackFlavor(), new HideHypervisor(), new Assert());
+  }
+
+  public static List<HostLint> lints() {
+    return GpuLints.all();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.plumb.modules.gpu;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for what the next boot will use: a generated grub.cfg, or {@code grubby --info}. */
+final class GrubConfig {
+  private GrubConfig() {}
+
+  private static final Pattern LINUX = Pattern.compile("^\\s*linux(?:16|efi)?\\s+(\\S+)(.*)$");
+  private static final Pattern ARGS = Pattern.compile("^args=\"?(.*?)\"?\\s*$");
+
+  /**
+   * The arguments of the first {@code linux} line (the default entry as generated; recovery
+   * entries come later and legitimately lack GRUB_CMDLINE_LINUX_DEFAULT). Empty when there is none.
+   */
+  static Optional<List<String>> defaultEntryArgs(String grubCfg) {
+    for (String line : TextLines.split(grubCfg)) {
+      Matcher m = LINUX.matcher(TextLines.strip(line));
+      if (m.matches()) {
+        return Optional.of(CmdlineTokens.split(m.group(2)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code args="…"} of {@code grubby --info=DEFAULT}. */
+  static Optional<List<String>> grubbyArgs(String info) {
+    for (String line : info.split("\n")) {
+      Matcher m = ARGS.matcher(line.strip());
+      if (m.matches()) {
+        return Optional.of(CmdlineTokens.split(m.group(1)));
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,321 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import dev.plumb.modules.Action;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Command;
+import dev.plumb.modules.Module;
+import dev.plumb.modules.Param;
+import dev.plumb.modules.Params;
+import dev.plumb.modules.TakesEffect;
+import dev.plumb.modules.TextDiff;
+import dev.plumb.source.Mark;
+import dev.plumb.source.Problems;
+import dev.plumb.source.Value;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code kernel_cmdline}: tokens on the kernel command line, converged in three places kept apart:
+ * configured (/etc/default/grub, grub.d), next boot (grub.cfg or grubby) and running (/proc/cmdline).
+ */
+public final class KernelCmdline implements Module {
+  static final String DEFAULT_GRUB = "/etc/default/grub";
+  static final String GRUB_CFG = "/boot/grub/grub.cfg";
+  static final String GRUB2_CFG = "/boot/grub2/grub.cfg";
+  static final String PROC_CMDLINE = "/proc/cmdline";
+  static final Fact.Command GRUB_D = GpuFacts.listing("/etc/default/grub.d/*.cfg");
+  static final Fact.Command EFI_CFGS = GpuFacts.listing("/boot/efi/EFI/*/grub.cfg");
+  static final Fact.Command GRUBBY = Fact.command("command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT");
+
+  private static final List<Param> PARAMS = List.of(
+      Param.optional("present", Param.Type.STRINGS, null,
+          "tokens (key or key=value) the command line must contain; a token with the same key and another value is replaced in place"),
+      Param.optional("absent", Param.Type.STRINGS, null,
+          "tokens (key=value: exactly that token) or bare keys (every value) the command line must not contain"));
+
+  @Override
+  public String type() {
+    return "kernel_cmdline";
+  }
+
+  @Override
+  public String description() {
+    return "Kernel command line tokens in GRUB_CMDLINE_LINUX and the next boot's grub.cfg or BLS entries";
+  }
+
+  @Override
+  public List<Param> params() {
+    return PARAMS;
+  }
+
+  @Override
+  public String keyParam() {
+    return "present";
+  }
+
+  @Override
+  public void validate(Params params, Problems problems) {
+    if (params.strings("present").isEmpty() && params.strings("absent").isEmpty()) {
+      problems.error(params.mark(), "kernel_cmdline needs present or absent tokens", "add present: [intel_iommu=on]");
+    }
+    KernelParameters kp = KernelParameters.get();
+    for (TokenAt t : tokens(params, "present")) {
+      if (!t.text().matches("[^\\s\"'\\\\$`]+")) {
+        problems.error(t.mark(), "kernel_cmdline token '" + t.text() + "' contains a space, quote, backslash or $",
+            "write one token per list item, without quotes");
+        continue;
+      }
+      String key = KernelParameters.normal(CmdlineTokens.key(t.text()));
+      if ((key.equals("modprobe.blacklist") || key.equals("module_blacklist"))
+          && List.of(t.text().substring(t.text().indexOf('=') + 1).split(",")).contains("snd_hda_intel")) {
+        problems.warning(t.mark(), "blacklisting snd_hda_intel disables the host's onboard audio too; "
+            + "bind the GPU's audio function to vfio-pci instead (pci_passthrough)", "remove snd_hda_intel from " + key);
+      }
+      kp.lint(t.text()).ifPresent(f -> problems.add(f.error()
+          ? dev.plumb.source.Problem.error(t.mark(), f.message(), f.fix())
+          : dev.plumb.source.Problem.warning(t.mark(), f.message(), f.fix())));
+    }
+    List<String> seen = new ArrayList<>();
+    for (TokenAt t : tokens(params, "present")) {
+      String other = seen.stream().filter(s -> CmdlineTokens.conflicts(t.text(), s)).findFirst().orElse(null);
+      if (other != null) {
+        problems.error(t.mark(), "kernel_cmdline present has both " + other + " and " + t.text(),
+            "keep one value per key");
+      }
+      seen.add(t.text());
+    }
+    for (TokenAt t : tokens(params, "absent")) {
+      if (seen.stream().anyMatch(p -> CmdlineTokens.matchesAbsent(t.text(), p))) {
+        problems.error(t.mark(), "kernel_cmdline token " + t.text() + " is both present and absent", "remove it from one list");
+      }
+      if (!t.text().matches("[^\\s\"'\\\\$`]+")) {
+        problems.error(t.mark(), "kernel_cmdline token '" + t.text() + "' contains a space, quote, backslash or $",
+            "write one token per list item, without quotes");
+      }
+    }
+  }
+
+  /** A token with the place it was written. */
+  record TokenAt(String text, Mark mark) {}
+
+  static List<TokenAt> tokens(Params params, String name) {
+    List<Value> items = params.items(name);
+    if (items.isEmpty()) {
+      return params.strings(name).stream().map(s -> new TokenAt(s, params.mark(name))).toList();
+    }
+    List<TokenAt> out = new ArrayList<>();
+    for (Value v : items) {
+      if (v instanceof Value.Scalar s) {
+        out.add(new TokenAt(s.text().strip(), s.mark()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Fact> facts(Params params) {
+    return List.of(Fact.file(DEFAULT_GRUB), GRUB_D, Fact.file(GRUB_CFG), Fact.file(GRUB2_CFG), EFI_CFGS, GRUBBY,
+        Fact.file(PROC_CMDLINE), GpuFacts.TOOLS);
+  }
+
+  @Override
+  public Set<String> writes(Params params) {
+    return Set.of(DEFAULT_GRUB, GRUB_CFG, GRUB2_CFG);
+  }
+
+  @Override
+  public Change diff(Params params, FactSet facts) {
+    List<String> present = params.strings("present").stream().map(String::strip).toList();
+    List<String> absent = params.strings("absent").stream().map(String::strip).toList();
+    Set<String> tools = GpuFacts.tools(facts);
+    String want = describe(present, absent);
+
+    // Configured.
+    Map<String, String> files = new LinkedHashMap<>();
+    facts.text(DEFAULT_GRUB).ifPresent(t -> files.put(DEFAULT_GRUB, t));
+    files.putAll(GpuFacts.parseListing(facts.command(GRUB_D.script()).text()));
+    List<String> configured = configuredTokens(files);
+    Optional<List<String>> grubby = grubbyArgs(facts, tools);
+
+    List<Command> commands = new ArrayList<>();
+    StringBuilder diff = new StringBuilder();
+    Map<String, String> newFiles = new LinkedHashMap<>();
+    List<String> blockers = new ArrayList<>();
+    if (!CmdlineTokens.satisfies(configured, present, absent)) {
+      if (!files.containsKey(DEFAULT_GRUB) && grubby.isEmpty()) {
+        blockers.add(DEFAULT_GRUB + " is missing: cannot configure the kernel command line");
+      } else if (files.containsKey(DEFAULT_GRUB) || !files.isEmpty()) {
+        newFiles.putAll(editConfigured(files, present, absent));
+      }
+    }
+    for (Map.Entry<String, String> e : newFiles.entrySet()) {
+      String old = files.get(e.getKey());
+      diff.append(TextDiff.unified(e.getKey(), old, e.getValue()));
+      commands.add(Command.writeFile(e.getKey(), e.getValue(), FactResult.sha256(old.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null));
+    }
+
+    // Next boot.
+    List<String> notes = new ArrayList<>();
+    if (grubby.isPresent()) {
+      List<String> args = grubby.get();
+      List<String> unwanted = CmdlineTokens.unwanted(args, present, absent);
+      List<String> missing = CmdlineTokens.missing(args, present, absent);
+      if (!unwanted.isEmpty()) {
+        commands.add(Command.of("grubby", "--update-kernel=ALL", "--remove-args=" + String.join(" ", unwanted)));
+      }
+      if (!missing.isEmpty()) {
+        commands.add(Command.of("grubby", "--update-kernel=ALL", "--args=" + String.join(" ", missing)));
+      }
+    } else {
+      NextBoot next = nextBoot(facts, tools);
+      boolean nextOk = next.args().map(a -> CmdlineTokens.satisfies(a, present, absent)).orElse(false);
+      if (next.args().isEmpty() && newFiles.isEmpty()) {
+        notes.add("no linux line found in " + next.path() + "; regenerating it to be sure of the next boot");
+      }
+      if (!newFiles.isEmpty() || !nextOk) {
+        Optional<Command> regen = regenerate(tools, next.path());
+        if (regen.isPresent()) {
+          commands.add(regen.get());
+        } else {
+          blockers.add("no tool to regenerate " + next.path() + " on this host (looked for update-grub, grub2-mkconfig, grub-mkconfig, grubby)");
+        }
+      }
+    }
+
+    // Running.
+    List<String> running = facts.text(PROC_CMDLINE).map(CmdlineTokens::split).orElse(List.of());
+    boolean runningOk = CmdlineTokens.satisfies(running, present, absent);
+    if (!runningOk) {
+      notes.add("reboot pending: the running kernel's command line " + runningGap(running, present, absent));
+    }
+    if (commands.isEmpty() && blockers.isEmpty()) {
+      Change none = Change.none(want);
+      for (String n : notes) {
+        none = none.withNote(n);
+      }
+      return none.withRebootPending(!runningOk);
+    }
+    Action action = newFiles.isEmpty() ? Action.RUN : Action.UPDATE;
+    Change change = Change.of(action, "configured: " + String.join(" ", configured), want, commands)
+        .withDiff(diff.toString())
+        .withTakesEffect(TakesEffect.AFTER_REBOOT)
+        .withRebootPending(!runningOk);
+    for (Map.Entry<String, String> e : newFiles.entrySet()) {
+      change = change.withWrite(e.getKey(), FactResult.content(e.getValue()));
+    }
+    for (String n : notes) {
+      change = change.withNote(n);
+    }
+    for (String b : blockers) {
+      change = change.withBlocker(b);
+    }
+    return change;
+  }
+
+  static String describe(List<String> present, List<String> absent) {
+    String p = present.isEmpty() ? "" : "has " + String.join(" ", present);
+    String a = absent.isEmpty() ? "" : "lacks " + String.join(" ", absent);
+    return (p + (p.isEmpty() || a.isEmpty() ? "" : "; ") + a).strip();
+  }
+
+  private static String runningGap(List<String> running, List<String> present, List<String> absent) {
+    List<String> missing = CmdlineTokens.missing(running, present, absent);
+    List<String> unwanted = CmdlineTokens.unwanted(running, present, absent);
+    String m = missing.isEmpty() ? "" : "lacks " + String.join(" ", missing);
+    String u = unwanted.isEmpty() ? "" : "still has " + String.join(" ", unwanted);
+    return m + (m.isEmpty() || u.isEmpty() ? "" : " and ") + u;
+  }
+
+  /** The tokens grub-mkconfig will put on the default entry: both variables, after sourcing. */
+  static List<String> configuredTokens(Map<String, String> files) {
+    Map<String, String> vars = GrubDefaults.evaluate(new ArrayList<>(files.values()));
+    List<String> tokens = new ArrayList<>(CmdlineTokens.split(vars.get(GrubDefaults.LINUX)));
+    tokens.addAll(CmdlineTokens.split(vars.get(GrubDefaults.LINUX_DEFAULT)));
+    return tokens;
+  }
+
+  /**
+   * The files that change: the file whose GRUB_CMDLINE_LINUX wins (the last plain assignment)
+   * gets present tokens; absent and conflicting tokens leave every file and both variables.
+   */
+  static Map<String, String> editConfigured(Map<String, String> files, List<String> present, List<String> absent) {
+    String target = DEFAULT_GRUB;
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      if (!GrubDefaults.values(e.getValue(), GrubDefaults.LINUX).isEmpty()
+          && !GrubDefaults.onlyAppends(e.getValue(), GrubDefaults.LINUX)) {
+        target = e.getKey();
+      }
+    }
+    if (!files.containsKey(target)) {
+      target = files.keySet().iterator().next();
+    }
+    Map<String, String> changed = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      boolean isTarget = e.getKey().equals(target);
+      String text = e.getValue();
+      String next = GrubDefaults.rewrite(text, GrubDefaults.LINUX,
+          (last, toks) -> isTarget && last ? CmdlineTokens.edit(toks, present, absent)
+              : CmdlineTokens.removeOnly(toks, present, absent));
+      next = GrubDefaults.rewrite(next, GrubDefaults.LINUX_DEFAULT, (last, toks) -> CmdlineTokens.removeOnly(toks, present, absent));
+      if (isTarget && GrubDefaults.values(text, GrubDefaults.LINUX).isEmpty() && !present.isEmpty()) {
+        next = GrubDefaults.append(next, GrubDefaults.LINUX, present);
+      }
+      if (!next.equals(text)) {
+        changed.put(e.getKey(), next);
+      }
+    }
+    return changed;
+  }
+
+  private static Optional<List<String>> grubbyArgs(FactSet facts, Set<String> tools) {
+    FactResult.Output out = facts.command(GRUBBY.script());
+    if (!tools.contains("grubby") || !out.ok()) {
+      return Optional.empty();
+    }
+    return GrubConfig.grubbyArgs(out.text());
+  }
+
+  /** Where the next boot's command line is generated, and its default entry's args. */
+  record NextBoot(String path, Optional<List<String>> args) {}
+
+  static NextBoot nextBoot(FactSet facts, Set<String> tools) {
+    if (tools.contains("efi") && tools.contains("grub2-mkconfig")) {
+      for (Map.Entry<String, String> e : GpuFacts.parseListing(facts.command(EFI_CFGS.script()).text()).entrySet()) {
+        Optional<List<String>> args = GrubConfig.defaultEntryArgs(e.getValue());
+        if (args.isPresent()) {
+          return new NextBoot(e.getKey(), args);
+        }
+      }
+    }
+    Optional<String> grub2 = facts.text(GRUB2_CFG);
+    if (grub2.isPresent() && !tools.contains("update-grub")) {
+      return new NextBoot(GRUB2_CFG, GrubConfig.defaultEntryArgs(grub2.get()));
+    }
+    Optional<String> grub = facts.text(GRUB_CFG);
+    if (grub.isEmpty() && grub2.isPresent()) {
+      return new NextBoot(GRUB2_CFG, GrubConfig.defaultEntryArgs(grub2.get()));
+    }
+    String path = grub.isPresent() || !tools.contains("grub2-mkconfig") ? GRUB_CFG : GRUB2_CFG;
+    return new NextBoot(path, grub.flatMap(GrubConfig::defaultEntryArgs));
+  }
+
+  static Optional<Command> regenerate(Set<String> tools, String cfgPath) {
+    if (tools.contains("update-grub")) {
+      return Optional.of(Command.of("update-grub"));
+    }
+    if (tools.contains("grub2-mkconfig")) {
+      return Optional.of(Command.of("grub2-mkconfig", "-o", cfgPath));
+    }
+    if (tools.contains("grub-mkconfig")) {
+      return Optional.of(Command.of("grub-mkconfig", "-o", cfgPath));
+    }
+    return Optional.empty();
+  }
+}

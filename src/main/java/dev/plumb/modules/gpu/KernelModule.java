@@ -1,0 +1,122 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactSet;
+import dev.plumb.modules.Action;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Command;
+import dev.plumb.modules.Module;
+import dev.plumb.modules.Param;
+import dev.plumb.modules.Params;
+import dev.plumb.modules.TakesEffect;
+import dev.plumb.source.Problems;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code kernel_module}: a kernel module loaded (or not) now, and at boot through
+ * /etc/modules-load.d/NAME.conf, with its options in /etc/modprobe.d/NAME-options.conf.
+ */
+public final class KernelModule implements Module {
+  private static final List<Param> PARAMS = List.of(
+      Param.required("name", Param.Type.STRING, "the module, e.g. vfio_pci or nvidia-uvm ('-' and '_' are the same)"),
+      Param.optional("state", Param.Type.STRING, "loaded", "loaded or absent"),
+      Param.optional("boot", Param.Type.BOOL, "true", "load it at boot too (/etc/modules-load.d/<name>.conf); false removes that file"),
+      Param.optional("options", Param.Type.STRING, null, "module options, written as 'options <name> …' in /etc/modprobe.d/<name>-options.conf"));
+
+  @Override
+  public String type() {
+    return "kernel_module";
+  }
+
+  @Override
+  public String description() {
+    return "A kernel module loaded now and at boot (modules-load.d), with its options (modprobe.d)";
+  }
+
+  @Override
+  public List<Param> params() {
+    return PARAMS;
+  }
+
+  @Override
+  public String keyParam() {
+    return "name";
+  }
+
+  static String loadFile(String name) {
+    return "/etc/modules-load.d/" + name + ".conf";
+  }
+
+  static String optionsFile(String name) {
+    return "/etc/modprobe.d/" + name + "-options.conf";
+  }
+
+  @Override
+  public void validate(Params params, Problems problems) {
+    if (!params.string("name").matches(ModuleBlacklist.NAME)) {
+      problems.error(params.mark("name"), "'" + params.string("name") + "' is not a kernel module name",
+          "use letters, digits, '_' and '-' only");
+    }
+    String state = params.string("state");
+    if (!state.equals("loaded") && !state.equals("absent")) {
+      problems.error(params.mark("state"), "state must be loaded or absent, not '" + state + "'", "state: loaded");
+    }
+    if (params.optional("options").filter(o -> o.contains("\n")).isPresent()) {
+      problems.error(params.mark("options"), "options must be one line", null);
+    }
+  }
+
+  @Override
+  public List<Fact> facts(Params params) {
+    String name = params.string("name");
+    return List.of(GpuFacts.LOADED_MODULES, Fact.file(loadFile(name)), Fact.file(optionsFile(name)));
+  }
+
+  @Override
+  public Set<String> writes(Params params) {
+    String name = params.string("name");
+    return Set.of(loadFile(name), optionsFile(name));
+  }
+
+  @Override
+  public Change diff(Params params, FactSet facts) {
+    String name = params.string("name");
+    boolean wantLoaded = params.string("state").equals("loaded");
+    boolean loaded = GpuFacts.loadedModules(facts).contains(GpuFacts.moduleName(name));
+    List<Change> parts = new ArrayList<>();
+    String bootContent = wantLoaded && params.bool("boot") ? ManagedFile.HEADER + " (kernel_module)\n" + name + "\n" : null;
+    ManagedFile.converge(facts, loadFile(name), bootContent).ifPresent(parts::add);
+    Optional<String> options = params.optional("options").map(String::strip);
+    if (options.isPresent() && wantLoaded) {
+      String content = ManagedFile.HEADER + " (kernel_module)\noptions " + name + " " + options.get() + "\n";
+      ManagedFile.converge(facts, optionsFile(name), content).ifPresent(c -> parts.add(loaded
+          ? c.withNote("the new options apply when " + name + " is next loaded (reload it or reboot)")
+          : c));
+    }
+    Change result = null;
+    Action action = Action.UPDATE;
+    List<Command> now = new ArrayList<>();
+    if (wantLoaded && !loaded) {
+      now.add(Command.of("modprobe", name));
+      action = Action.CREATE;
+    } else if (!wantLoaded && loaded) {
+      now.add(Command.of("modprobe", "-r", name));
+      action = Action.DELETE;
+    }
+    String before = loaded ? "loaded" : "not loaded";
+    String after = wantLoaded ? "loaded" + (params.bool("boot") ? ", at boot" : "") : "absent";
+    if (parts.isEmpty() && now.isEmpty()) {
+      return Change.none(after);
+    }
+    result = Change.of(action, before, after, List.of());
+    for (Change p : parts) {
+      result = result.plus(p);
+    }
+    List<Command> cmds = new ArrayList<>(result.commands());
+    cmds.addAll(now);
+    return result.withCommands(cmds).withTakesEffect(TakesEffect.NOW);
+  }
+}

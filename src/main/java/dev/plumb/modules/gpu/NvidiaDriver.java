@@ -1,0 +1,233 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import dev.plumb.modules.Action;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Command;
+import dev.plumb.modules.Label;
+import dev.plumb.modules.Module;
+import dev.plumb.modules.Param;
+import dev.plumb.modules.Params;
+import dev.plumb.modules.TakesEffect;
+import dev.plumb.source.Problems;
+import dev.plumb.transport.Shell;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code nvidia_driver}: the NVIDIA kernel driver at one version, installed with NVIDIA's .run
+ * installer only when the installed version differs, plus nvidia-uvm loaded now and at boot.
+ */
+public final class NvidiaDriver implements Module {
+  static final Fact.Command MODINFO = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; modinfo -F version nvidia");
+  static final String PROC_VERSION = "/proc/driver/nvidia/version";
+  static final Fact.Command SMI = Fact.command(
+      "command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=driver_version,pci.bus_id --format=csv,noheader");
+  static final Fact.Command DKMS = Fact.command("command -v dkms >/dev/null 2>&1 && dkms status");
+  static final Fact.Command KERNEL = Fact.command("r=$(uname -r); echo \"$r\"; [ -d \"/lib/modules/$r/build\" ] && echo headers; true");
+  static final String UVM_FILE = "/etc/modules-load.d/nvidia-uvm.conf";
+  static final String UVM_CONTENT = ManagedFile.HEADER + " (nvidia_driver uvm)\nnvidia-uvm\n";
+
+  private static final List<Param> PARAMS = List.of(
+      Param.required("version", Param.Type.STRING, "the driver version, e.g. 367.35 (compared numerically per component)"),
+      Param.optional("installer", Param.Type.STRING, null, "path on the host of NVIDIA-Linux-x86_64-<version>.run"),
+      Param.optional("sha256", Param.Type.STRING, null, "the installer's sha256 (required with installer)"),
+      Param.optional("allow_downgrade", Param.Type.BOOL, "false", "install even when a newer driver is installed"),
+      Param.optional("dkms", Param.Type.BOOL, "true", "register the module with DKMS (--dkms) so kernel updates rebuild it"),
+      Param.optional("uvm", Param.Type.BOOL, "true", "load nvidia-uvm (needed by CUDA) now and at boot (/etc/modules-load.d/nvidia-uvm.conf)"));
+
+  @Override
+  public String type() {
+    return "nvidia_driver";
+  }
+
+  @Override
+  public String description() {
+    return "The NVIDIA driver at a version, installed from the .run installer only when it differs";
+  }
+
+  @Override
+  public List<Param> params() {
+    return PARAMS;
+  }
+
+  @Override
+  public String keyParam() {
+    return "version";
+  }
+
+  @Override
+  public void validate(Params params, Problems problems) {
+    if (!Version.valid(params.string("version"))) {
+      problems.error(params.mark("version"), "version '" + params.string("version") + "' is not a dotted numeric version",
+          "version: \"367.35\" (quote it so YAML keeps it a string)");
+    }
+    validateInstaller(params, problems, "installer", "sha256");
+  }
+
+  static void validateInstaller(Params params, Problems problems, String installer, String sha) {
+    if (params.has(installer) && !params.has(sha)) {
+      problems.error(params.mark(installer), installer + " needs " + sha + ": plumb runs no installer it cannot verify",
+          sha + ": <output of sha256sum " + params.optional(installer).orElse("") + ">");
+    }
+    params.optional(installer).filter(p -> !p.startsWith("/")).ifPresent(p ->
+        problems.error(params.mark(installer), installer + " must be an absolute path on the host, not '" + p + "'", null));
+    params.optional(sha).filter(s -> !GpuFacts.lower(s).matches("[0-9a-f]{64}")).ifPresent(s ->
+        problems.error(params.mark(sha), sha + " must be 64 hex digits", null));
+  }
+
+  /** The fact that checks an installer: its sha256, or a non-zero exit when it is missing. */
+  static Fact.Command shaFact(String path) {
+    return Fact.command("sha256sum -- " + Shell.quote(path));
+  }
+
+  @Override
+  public List<Fact> facts(Params params) {
+    List<Fact> facts = new ArrayList<>(List.of(MODINFO, Fact.file(PROC_VERSION), SMI, DKMS, KERNEL, GpuFacts.TOOLS,
+        GpuFacts.LOADED_MODULES, Fact.file(UVM_FILE)));
+    params.optional("installer").ifPresent(p -> facts.add(shaFact(p)));
+    return facts;
+  }
+
+  @Override
+  public Set<String> writes(Params params) {
+    return params.bool("uvm") ? Set.of(UVM_FILE) : Set.of();
+  }
+
+  /** Installer checks shared with cuda_toolkit: missing, or a checksum that is not the playbook's. */
+  static Optional<String> installerProblem(FactSet facts, String path, String wantSha) {
+    FactResult.Output out = facts.command(shaFact(path).script());
+    if (!out.ok() || out.text().isBlank()) {
+      return Optional.of("installer " + path + " not found on the host");
+    }
+    String have = out.text().strip().split("\\s+")[0];
+    if (wantSha != null && !have.equalsIgnoreCase(wantSha.strip())) {
+      return Optional.of("installer " + path + " has sha256 " + have + ", the playbook says " + wantSha.strip());
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Change diff(Params params, FactSet facts) {
+    Version wanted = Version.of(params.string("version"));
+    FactResult.Output modinfo = facts.command(MODINFO.script());
+    if (modinfo.exitStatus() == 127) {
+      // Without modinfo plumb cannot tell whether the driver is installed: never guess "no" and reinstall.
+      return Change.of(Action.RUN, "unknown", "installed " + wanted, List.of())
+          .withBlocker("modinfo is not on this host's PATH: cannot read the installed driver version (install kmod)");
+    }
+    Optional<Version> installed = modinfo.ok() ? Version.parse(modinfo.text().strip()) : Optional.empty();
+    List<NvidiaFacts.SmiGpu> gpus = NvidiaFacts.smi(facts.command(SMI.script()).text());
+    Optional<Version> loaded = NvidiaFacts.loadedVersion(facts.text(PROC_VERSION).orElse(null))
+        .or(() -> gpus.stream().map(NvidiaFacts.SmiGpu::driver).findFirst());
+    Set<String> modules = GpuFacts.loadedModules(facts);
+    Set<String> tools = GpuFacts.tools(facts);
+    String before = installed.map(v -> "installed " + v).orElse("not installed") + loaded.map(v -> ", loaded " + v).orElse("");
+    String after = "installed " + wanted;
+
+    Change change;
+    boolean willBeLoaded;
+    if (installed.isPresent() && installed.get().same(wanted)) {
+      change = Change.none(after);
+      willBeLoaded = loaded.isPresent() && loaded.get().same(wanted);
+      if (loaded.isPresent() && !willBeLoaded) {
+        change = change.withNote("loaded " + loaded.get() + " until reboot (installed " + installed.get() + ")").withRebootPending(true);
+      }
+      Optional<String> dkms = dkmsNote(facts, params, wanted);
+      if (dkms.isPresent()) {
+        change = change.withNote(dkms.get());
+      }
+    } else if (installed.isPresent() && installed.get().compareTo(wanted) > 0 && !params.bool("allow_downgrade")) {
+      return Change.of(Action.RUN, before, after, List.of())
+          .withBlocker("would downgrade " + installed.get() + " → " + wanted + "; set allow_downgrade: true");
+    } else {
+      change = install(params, facts, wanted, modules, tools, before, after);
+      willBeLoaded = false;
+      if (loaded.isPresent()) {
+        change = change.withRebootPending(true).withNote("loaded " + loaded.get() + " until reboot");
+      }
+    }
+    if (params.bool("uvm")) {
+      // nvidia-uvm loads only against a matching nvidia module: none loaded yet, or the wanted one.
+      boolean canLoadNow = change.blockers().isEmpty() && (loaded.isEmpty() || willBeLoaded);
+      change = uvm(change, facts, modules, canLoadNow);
+    }
+    if (!gpus.isEmpty() && change.changes()) {
+      change = change.withNote("nvidia-smi sees " + String.join(", ", gpus.stream().map(NvidiaFacts.SmiGpu::busId).toList()));
+    }
+    return change;
+  }
+
+  private static Optional<String> dkmsNote(FactSet facts, Params params, Version wanted) {
+    FactResult.Output dkms = facts.command(DKMS.script());
+    if (!params.bool("dkms") || !dkms.ok()) {
+      return Optional.empty();
+    }
+    String kernel = facts.command(KERNEL.script()).text().split("\n")[0].strip();
+    List<Version> built = NvidiaFacts.dkmsInstalled(dkms.text(), "nvidia", kernel);
+    return built.stream().anyMatch(wanted::same) ? Optional.empty()
+        : Optional.of("dkms status shows no nvidia/" + wanted + " for kernel " + kernel + ": the module will not be rebuilt for new kernels");
+  }
+
+  private static Change install(Params params, FactSet facts, Version wanted, Set<String> modules, Set<String> tools,
+      String before, String after) {
+    Optional<String> installer = params.optional("installer");
+    if (installer.isEmpty()) {
+      return Change.of(Action.RUN, before, after, List.of())
+          .withBlocker("driver " + wanted + " is not installed and no installer is given; set installer and sha256");
+    }
+    List<Command> cmds = new ArrayList<>();
+    List<String> argv = new ArrayList<>(List.of("sh", installer.get(), "-a"));
+    if (params.bool("dkms")) {
+      argv.add("--dkms");
+    }
+    argv.addAll(List.of("-Z", "-s"));
+    cmds.add(Command.of(argv));
+    cmds.addAll(Initramfs.command(tools));
+    Change c = Change.of(Action.RUN, before, after, cmds).withLabel(Label.OBSERVED).withTakesEffect(TakesEffect.AFTER_REBOOT)
+        .withNote("the new driver is loaded at the next boot (or once the old module is unloaded)");
+    String[] kernel = facts.command(KERNEL.script()).text().split("\n");
+    String release = kernel[0].strip();
+    if (!List.of(kernel).contains("headers")) {
+      c = c.withBlocker("kernel headers missing: /lib/modules/" + release + "/build; install linux-headers-" + release);
+    }
+    if (!tools.contains("cc") && !tools.contains("gcc")) {
+      c = c.withBlocker("no C compiler (cc or gcc) on PATH: the installer builds the kernel module; install gcc and make");
+    }
+    if (modules.contains("nouveau")) {
+      c = c.withBlocker("nouveau is loaded: blacklist it (module_blacklist) and reboot first; the installer would stop");
+    }
+    Optional<String> bad = installerProblem(facts, installer.get(), params.optional("sha256").orElse(null));
+    if (bad.isPresent()) {
+      c = c.withBlocker(bad.get());
+    }
+    if (Initramfs.command(tools).isEmpty()) {
+      c = c.withNote("neither update-initramfs nor dracut found: the initramfs is not rebuilt");
+    }
+    return c;
+  }
+
+  private static Change uvm(Change change, FactSet facts, Set<String> modules, boolean canLoadNow) {
+    Optional<Change> file = ManagedFile.converge(facts, UVM_FILE, UVM_CONTENT);
+    boolean load = !modules.contains("nvidia_uvm") && canLoadNow;
+    if (file.isEmpty() && !load) {
+      return change;
+    }
+    List<Command> cmds = new ArrayList<>(change.commands());
+    Change c = change.action() == Action.NONE
+        ? Change.of(Action.UPDATE, change.before(), change.after(), List.of()).plus(change).withRebootPending(change.rebootPending())
+        : change;
+    if (file.isPresent()) {
+      c = c.plus(file.get().withCommands(List.of()));
+      cmds.addAll(file.get().commands());
+    }
+    if (load) {
+      cmds.add(Command.of("modprobe", "nvidia-uvm"));
+    }
+    return c.withCommands(cmds);
+  }
+}

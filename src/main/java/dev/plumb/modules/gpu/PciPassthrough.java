@@ -1,0 +1,247 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactSet;
+import dev.plumb.modules.Action;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Command;
+import dev.plumb.modules.Module;
+import dev.plumb.modules.Param;
+import dev.plumb.modules.Params;
+import dev.plumb.modules.TakesEffect;
+import dev.plumb.source.Problems;
+import dev.plumb.transport.Shell;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code pci_passthrough}: a GPU, every function of its slot and every device of its IOMMU group
+ * (bridges aside) bound to vfio-pci at boot, through a modprobe.d file (ids and softdeps) and a
+ * modules-load.d file.
+ */
+public final class PciPassthrough implements Module {
+  static final String DEFAULT_FILE = "/etc/modprobe.d/vfio.conf";
+  static final String DEFAULT_LOAD_FILE = "/etc/modules-load.d/vfio.conf";
+  static final String UDEV_RULE = "/etc/udev/rules.d/90-plumb-remove-audio.rules";
+
+  private static final List<Param> PARAMS = List.of(
+      Param.required("vendor", Param.Type.STRING, "PCI vendor id, e.g. 10de (NVIDIA)"),
+      Param.optional("device", Param.Type.STRING, null, "PCI device id of the GPU, e.g. 1b80; without it every display device of the vendor"),
+      Param.optional("address", Param.Type.STRING, null, "the GPU's PCI address, e.g. 0000:42:00.0, to pick one card"),
+      Param.optional("remove", Param.Type.STRING, null,
+          "audio: remove the GPU's audio function (sysfs remove now, a udev rule at boot) instead of passing it through"),
+      Param.optional("file", Param.Type.STRING, DEFAULT_FILE, "the modprobe.d file plumb writes (whole content)"),
+      Param.optional("modules_load_file", Param.Type.STRING, DEFAULT_LOAD_FILE, "the modules-load.d file plumb writes"));
+
+  @Override
+  public String type() {
+    return "pci_passthrough";
+  }
+
+  @Override
+  public String description() {
+    return "A GPU (all functions and its IOMMU group) bound to vfio-pci at boot";
+  }
+
+  @Override
+  public List<Param> params() {
+    return PARAMS;
+  }
+
+  @Override
+  public String keyParam() {
+    return "vendor";
+  }
+
+  @Override
+  public void validate(Params params, Problems problems) {
+    if (!GpuFacts.lower(params.string("vendor")).matches("(0x)?[0-9a-f]{4}")) {
+      problems.error(params.mark("vendor"), "vendor '" + params.string("vendor") + "' is not a 4-digit hex PCI id", "vendor: 10de");
+    }
+    params.optional("device").filter(d -> !GpuFacts.lower(d).matches("(0x)?[0-9a-f]{4}")).ifPresent(d ->
+        problems.error(params.mark("device"), "device '" + d + "' is not a 4-digit hex PCI id", "device: 1b80"));
+    params.optional("address").filter(a -> !PciDevices.normalAddress(a).matches("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]"))
+        .ifPresent(a -> problems.error(params.mark("address"), "address '" + a + "' is not a PCI address", "address: 0000:42:00.0"));
+    params.optional("remove").filter(r -> !r.equals("audio")).ifPresent(r ->
+        problems.error(params.mark("remove"), "remove can only be audio, not '" + r + "'", "remove: audio"));
+    if (!params.string("file").startsWith("/etc/modprobe.d/") || !params.string("file").endsWith(".conf")) {
+      problems.error(params.mark("file"), "file must be /etc/modprobe.d/<name>.conf", "file: " + DEFAULT_FILE);
+    }
+    if (!params.string("modules_load_file").startsWith("/etc/modules-load.d/") || !params.string("modules_load_file").endsWith(".conf")) {
+      problems.error(params.mark("modules_load_file"), "modules_load_file must be /etc/modules-load.d/<name>.conf",
+          "modules_load_file: " + DEFAULT_LOAD_FILE);
+    }
+  }
+
+  @Override
+  public List<Fact> facts(Params params) {
+    List<Fact> facts = new ArrayList<>(List.of(PciDevices.FACT, GpuFacts.LOADED_MODULES,
+        Fact.file(params.string("file")), Fact.file(params.string("modules_load_file"))));
+    if (removeAudio(params)) {
+      facts.add(Fact.file(UDEV_RULE));
+    }
+    return facts;
+  }
+
+  @Override
+  public Set<String> writes(Params params) {
+    return removeAudio(params)
+        ? Set.of(params.string("file"), params.string("modules_load_file"), UDEV_RULE)
+        : Set.of(params.string("file"), params.string("modules_load_file"));
+  }
+
+  static boolean removeAudio(Params params) {
+    return params.optional("remove").filter("audio"::equals).isPresent();
+  }
+
+  static String vendor(Params p) {
+    return PciDevices.hex(p.string("vendor"));
+  }
+
+  static Optional<String> device(Params p) {
+    return p.optional("device").map(PciDevices::hex);
+  }
+
+  static String wanted(Params p) {
+    return vendor(p) + device(p).map(d -> ":" + d).orElse("") + p.optional("address").map(a -> " at " + PciDevices.normalAddress(a)).orElse("");
+  }
+
+  /** The GPUs the parameters pick. */
+  static List<PciDevices.Device> selected(Params p, PciDevices pci) {
+    if (p.has("address")) {
+      return pci.at(p.string("address")).stream().toList();
+    }
+    return pci.devices().stream()
+        .filter(d -> d.vendor().equals(vendor(p)))
+        .filter(d -> device(p).map(id -> d.device().equals(id)).orElse(d.isDisplay()))
+        .toList();
+  }
+
+  /** The GPUs, the functions of their slots and their IOMMU groups (bridges aside), by address. */
+  static List<PciDevices.Device> passedThrough(List<PciDevices.Device> gpus, PciDevices pci, boolean removeAudio) {
+    Map<String, PciDevices.Device> out = new java.util.TreeMap<>();
+    for (PciDevices.Device gpu : gpus) {
+      for (PciDevices.Device d : pci.slot(gpu)) {
+        out.put(d.address(), d);
+      }
+      for (PciDevices.Device d : pci.group(gpu.group())) {
+        out.put(d.address(), d);
+      }
+    }
+    out.values().removeIf(d -> d.isBridge() || (removeAudio && d.isAudio()));
+    return new ArrayList<>(out.values());
+  }
+
+  /** The modprobe.d content: vfio-pci ids (sorted, unique) and softdeps so vfio-pci binds first. */
+  static String modprobeConf(List<PciDevices.Device> devices) {
+    Set<String> ids = new TreeSet<>();
+    devices.forEach(d -> ids.add(d.id()));
+    StringBuilder s = new StringBuilder(ManagedFile.HEADER + " (pci_passthrough); edits here are overwritten\n");
+    s.append("options vfio-pci ids=").append(String.join(",", ids)).append('\n');
+    s.append("softdep nouveau pre: vfio-pci\n");
+    s.append("softdep nvidia pre: vfio-pci\n");
+    if (devices.stream().anyMatch(PciDevices.Device::isAudio)) {
+      s.append("softdep snd_hda_intel pre: vfio-pci\n");
+    }
+    return s.toString();
+  }
+
+  static final String MODULES_LOAD = ManagedFile.HEADER + " (pci_passthrough)\nvfio\nvfio_iommu_type1\nvfio_pci\n";
+
+  static String udevRule(String vendor) {
+    return ManagedFile.HEADER + " (pci_passthrough remove: audio): the GPU's audio function never appears\n"
+        + "ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{vendor}==\"0x" + vendor + "\", ATTR{class}==\"0x0403*\", ATTR{remove}=\"1\"\n";
+  }
+
+  /** Why the declared device does not match the GPU at the declared address, if it does not. */
+  static Optional<String> addressMismatch(Params p, PciDevices pci) {
+    if (!p.has("address")) {
+      return Optional.empty();
+    }
+    Optional<PciDevices.Device> at = pci.at(p.string("address"));
+    if (at.isEmpty()) {
+      return Optional.empty();
+    }
+    PciDevices.Device d = at.get();
+    boolean ok = d.vendor().equals(vendor(p)) && device(p).map(d.device()::equals).orElse(true);
+    return ok ? Optional.empty() : Optional.of("pci_passthrough declares " + vendor(p) + device(p).map(x -> ":" + x).orElse("")
+        + " but the device at " + d.address() + " is " + d.id());
+  }
+
+  @Override
+  public Change diff(Params params, FactSet facts) {
+    PciDevices pci = PciDevices.read(facts);
+    boolean removeAudio = removeAudio(params);
+    List<PciDevices.Device> gpus = selected(params, pci);
+    if (gpus.isEmpty()) {
+      return Change.of(Action.UPDATE, "no matching device", "bound to vfio-pci: " + wanted(params), List.of())
+          .withTakesEffect(TakesEffect.AFTER_REBOOT)
+          .withBlocker("no PCI device " + wanted(params) + " on this host; sysfs (like lspci -nn) shows " + pci.summary(12));
+    }
+    Optional<String> mismatch = addressMismatch(params, pci);
+    if (mismatch.isPresent()) {
+      return Change.of(Action.UPDATE, "mismatch", wanted(params), List.of()).withBlocker(mismatch.get() + "; fix device or address");
+    }
+    List<PciDevices.Device> devices = passedThrough(gpus, pci, removeAudio);
+    List<Change> parts = new ArrayList<>();
+    ManagedFile.converge(facts, params.string("file"), modprobeConf(devices)).ifPresent(parts::add);
+    ManagedFile.converge(facts, params.string("modules_load_file"), MODULES_LOAD).ifPresent(parts::add);
+    List<String> notes = new ArrayList<>();
+    List<Command> runtime = new ArrayList<>();
+    if (removeAudio) {
+      ManagedFile.converge(facts, UDEV_RULE, udevRule(vendor(params))).ifPresent(parts::add);
+      for (PciDevices.PciGpuAudio a : audioToRemove(gpus, pci)) {
+        runtime.add(Command.shell("echo 1 > " + Shell.quote("/sys/bus/pci/devices/" + a.address() + "/remove")));
+        notes.add(a.address() + " (audio) is removed now through sysfs; that alone lasts only until the next boot or PCI rescan, "
+            + "so the udev rule " + UDEV_RULE + " removes it at every boot");
+      }
+    }
+    if (!pci.iommuOn()) {
+      notes.add("IOMMU is off (/sys/kernel/iommu_groups is empty): enable it first with kernel_cmdline present: [intel_iommu=on] "
+          + "on Intel (AMD: on by default; check the BIOS) and reboot; without it vfio-pci cannot take the GPU");
+    }
+    boolean pending = false;
+    for (PciDevices.Device d : devices) {
+      if (!"vfio-pci".equals(d.driver())) {
+        pending = true;
+        notes.add(d.address() + (d.driver() == null ? " has no driver" : " bound to " + d.driver())
+            + ", will bind to vfio-pci after reboot");
+      }
+    }
+    String after = "vfio-pci: " + String.join(" ", devices.stream().map(d -> d.address() + " " + d.id()).toList());
+    Change change;
+    if (parts.isEmpty() && runtime.isEmpty()) {
+      change = Change.none(after);
+    } else {
+      change = Change.of(Action.UPDATE, "files differ", after, List.of()).withTakesEffect(TakesEffect.AFTER_REBOOT);
+      for (Change p : parts) {
+        change = change.plus(p);
+      }
+      List<Command> cmds = new ArrayList<>(change.commands());
+      cmds.addAll(runtime);
+      change = change.withCommands(cmds)
+          .withNote("takes effect at boot once the initramfs is rebuilt: notify initramfs from this resource");
+    }
+    for (String n : notes) {
+      change = change.withNote(n);
+    }
+    return change.withRebootPending(pending);
+  }
+
+  static List<PciDevices.PciGpuAudio> audioToRemove(List<PciDevices.Device> gpus, PciDevices pci) {
+    Map<String, PciDevices.PciGpuAudio> out = new LinkedHashMap<>();
+    for (PciDevices.Device gpu : gpus) {
+      for (PciDevices.Device d : pci.slot(gpu)) {
+        if (d.isAudio()) {
+          out.put(d.address(), new PciDevices.PciGpuAudio(d.address()));
+        }
+      }
+    }
+    return new ArrayList<>(out.values());
+  }
+}

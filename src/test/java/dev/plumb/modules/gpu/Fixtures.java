@@ -1,0 +1,94 @@
+package dev.plumb.modules.gpu;
+
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Module;
+import dev.plumb.modules.Params;
+import dev.plumb.source.Problems;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Fixture facts for a module: every declared fact defaults to a missing file or empty output. */
+final class Fixtures {
+  private final Module module;
+  private final Params params;
+  private final Map<Fact, FactResult> results = new LinkedHashMap<>();
+
+  private Fixtures(Module module, Params params) {
+    this.module = module;
+    this.params = params;
+    for (Fact f : module.facts(params)) {
+      results.put(f, f instanceof Fact.File ? new FactResult.Missing() : FactResult.output(0, ""));
+    }
+  }
+
+  static Fixtures of(Module module, Map<String, ?> plain) {
+    return new Fixtures(module, params(module, plain));
+  }
+
+  static Params params(Module module, Map<String, ?> plain) {
+    return Params.of(plain, module.params());
+  }
+
+  static Problems validate(Module module, Map<String, ?> plain) {
+    Problems p = new Problems();
+    module.validate(params(module, plain), p);
+    return p;
+  }
+
+  Fixtures file(String path, String text) {
+    return put(Fact.file(path), FactResult.content(text));
+  }
+
+  Fixtures cmd(Fact.Command fact, int exit, String out) {
+    return put(fact, FactResult.output(exit, out));
+  }
+
+  Fixtures cmd(Fact.Command fact, String out) {
+    return cmd(fact, 0, out);
+  }
+
+  Fixtures tools(String... names) {
+    return cmd(GpuFacts.TOOLS, String.join("\n", names) + "\n");
+  }
+
+  Fixtures loaded(String... names) {
+    return cmd(GpuFacts.LOADED_MODULES, String.join("\n", names) + "\n");
+  }
+
+  private Fixtures put(Fact fact, FactResult r) {
+    if (!results.containsKey(fact)) {
+      throw new IllegalArgumentException("module does not declare " + fact);
+    }
+    results.put(fact, r);
+    return this;
+  }
+
+  FactSet facts() {
+    return FactSet.of(results);
+  }
+
+  Change diff() {
+    return module.diff(params, facts());
+  }
+
+  /** The facts after the change's predicted writes. */
+  FactSet after(Change change) {
+    FactSet f = facts();
+    for (Map.Entry<String, FactResult> e : change.writes().entrySet()) {
+      f = f.withFile(e.getKey(), e.getValue());
+    }
+    return f;
+  }
+
+  Change diffAfter(Change change) {
+    return module.diff(params, after(change));
+  }
+
+  static List<String> shown(Change c) {
+    return c.commands().stream().map(dev.plumb.modules.Command::shown).toList();
+  }
+}
