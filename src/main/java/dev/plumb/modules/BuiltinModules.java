@@ -17,11 +17,13 @@ final class BuiltinModules {
     modules.add(new ServiceModule());
     modules.add(new PackageModule());
     // GPU modules (dev.plumb.modules.gpu).
+    modules.addAll(dev.plumb.modules.gpu.GpuModules.all());
     return modules;
   }
 
   static List<HostLint> lints() {
     List<HostLint> lints = new ArrayList<>();
+    lints.addAll(dev.plumb.modules.gpu.GpuModules.lints());
     return lints;
   }
 }
