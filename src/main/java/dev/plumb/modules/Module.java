@@ -39,6 +39,14 @@ public interface Module {
   /** What must change to reach the declared state. Pure: reads only {@code facts}. */
   Change diff(Params params, FactSet facts);
 
+  /**
+   * Resource types that, on the same host, converge before resources of this type (CUDA after the
+   * driver). An edge that would contradict the user's {@code requires} is left out.
+   */
+  default Set<String> after() {
+    return Set.of();
+  }
+
   /** Paths this resource may write; a resource that reads one of them is ordered after it. */
   default Set<String> writes(Params params) {
     return Set.of();

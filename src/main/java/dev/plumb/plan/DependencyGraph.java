@@ -50,8 +50,22 @@ final class DependencyGraph {
         }
       }
     }
+    dg.addTypeEdges(resources);
     dg.addFileEdges(resources);
     return dg;
+  }
+
+  /** Module-declared order between types ({@link dev.plumb.modules.Module#after()}). */
+  private void addTypeEdges(List<Resource> resources) {
+    for (Resource later : resources) {
+      Set<String> types = later.module().after();
+      for (Resource earlier : resources) {
+        if (earlier != later && types.contains(earlier.type()) && !graph.hasEdgeConnecting(earlier, later)
+            && !Graphs.reachableNodes(graph, later).contains(earlier)) {
+          graph.putEdge(earlier, later);
+        }
+      }
+    }
   }
 
   /** Writer before reader; an edge that would close a cycle is left out (declared order wins). */

@@ -96,6 +96,20 @@ class PlannerTest {
   }
 
   @Test
+  void plan_moduleDeclaredTypeOrder_putsCudaAfterTheDriverWhateverTheDeclarationOrder() {
+    var registry = dev.plumb.modules.ModuleRegistry.withBuiltins();
+    var cudaModule = registry.find("cuda_toolkit").orElseThrow();
+    var driverModule = registry.find("nvidia_driver").orElseThrow();
+    var cuda = new dev.plumb.load.Resource("cuda_toolkit[8.0.27]", "8.0.27", cudaModule,
+        dev.plumb.modules.Params.of(Map.of("version", "8.0.27"), cudaModule.params()), List.of(), List.of(),
+        java.util.Set.of(), false, new dev.plumb.source.Mark("p.yml", 1, 1), 0);
+    var driver = new dev.plumb.load.Resource("nvidia_driver[367.35]", "367.35", driverModule,
+        dev.plumb.modules.Params.of(Map.of("version", "367.35"), driverModule.params()), List.of(), List.of(),
+        java.util.Set.of(), false, new dev.plumb.source.Mark("p.yml", 2, 1), 1);
+    assertThat(DependencyGraph.of(List.of(cuda, driver)).order()).containsExactly(driver, cuda);
+  }
+
+  @Test
   void factsNeeded_sameFileForTwoResources_isReadOnce() {
     HostCatalog catalog = host(
         resource(0, FILE, Map.of("path", "/etc/x", "content", "a"), List.of(), List.of(), false),

@@ -53,6 +53,12 @@ public final class CudaToolkit implements Module {
     return PARAMS;
   }
 
+  /** The toolkit's samples and patches expect the driver it ships against: install it first. */
+  @Override
+  public Set<String> after() {
+    return Set.of("nvidia_driver");
+  }
+
   @Override
   public String keyParam() {
     return "version";
