@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param rebooted whether apply rebooted it
  * @param seconds wall time spent on this host
  * @param facts the facts the plan was made from (for the ledger); empty when none were read
+ * @param afterReboot apply only: the plan made again from the facts read after the reboot
  */
 public record HostResult(
     String host,
@@ -26,7 +27,8 @@ public record HostResult(
     int execs,
     boolean rebooted,
     double seconds,
-    Optional<dev.plumb.facts.FactSet> facts) {
+    Optional<dev.plumb.facts.FactSet> facts,
+    Optional<HostPlan> afterReboot) {
 
   public HostResult {
     steps = List.copyOf(steps);
@@ -51,10 +53,15 @@ public record HostResult(
 
   /** The same result with the facts it was planned from. */
   HostResult withFacts(dev.plumb.facts.FactSet read) {
-    return new HostResult(host, outcome, plan, steps, problems, execs, rebooted, seconds, Optional.of(read));
+    return new HostResult(host, outcome, plan, steps, problems, execs, rebooted, seconds, Optional.of(read), afterReboot);
   }
 
+  /** Whether the host still needs a reboot for its state to be live. */
   public boolean rebootPending() {
-    return plan.map(HostPlan::rebootPending).orElse(false) && !rebooted;
+    if (rebooted) {
+      return afterReboot.map(p -> p.steps().stream().anyMatch(s -> s.changes()
+          && s.change().takesEffect() instanceof dev.plumb.modules.TakesEffect.AfterReboot)).orElse(false);
+    }
+    return plan.map(HostPlan::rebootPending).orElse(false);
   }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One host's run: connect, read facts (one exec), plan, and for apply run the steps, reboot at the
@@ -65,14 +66,14 @@ final class HostRun {
     if (recorded.asRead().isEmpty()) {
       return new HostResult(catalog.host().name(), Outcome.FAILED, Optional.empty(), List.of(),
           List.of("no facts are recorded for this host; run check or apply with --record first"), 0, false, since(start),
-          Optional.empty());
+          Optional.empty(), Optional.empty());
     }
     List<String> missing = planner.factsNeeded(catalog).stream()
         .filter(f -> !recorded.asRead().containsKey(f)).map(String::valueOf).toList();
     if (!missing.isEmpty()) {
       return new HostResult(catalog.host().name(), Outcome.FAILED, Optional.empty(), List.of(),
           List.of("the recorded facts lack " + missing.size() + " fact(s) this playbook needs (first: " + missing.get(0)
-              + "); run plan without --facts-from to read them"), 0, false, since(start), Optional.empty());
+              + "); run plan without --facts-from to read them"), 0, false, since(start), Optional.empty(), Optional.empty());
     }
     return planAndRun(recorded, none, start).withFacts(recorded);
   }
@@ -84,7 +85,7 @@ final class HostRun {
     try {
       connection = open();
     } catch (TransportException e) {
-      return new HostResult(name, Outcome.UNREACHABLE, Optional.empty(), List.of(), List.of(e.getMessage()), 0, false, since(start), Optional.empty());
+      return new HostResult(name, Outcome.UNREACHABLE, Optional.empty(), List.of(), List.of(e.getMessage()), 0, false, since(start), Optional.empty(), Optional.empty());
     }
     try {
       FactSet facts;
@@ -92,7 +93,7 @@ final class HostRun {
         facts = FactReader.read(connection, planner.factsNeeded(catalog), options.factTimeout());
       } catch (TransportException e) {
         return new HostResult(name, e.unreachable() ? Outcome.UNREACHABLE : Outcome.FAILED, Optional.empty(),
-            List.of(), List.of(e.getMessage()), execs.get(), false, since(start), Optional.empty());
+            List.of(), List.of(e.getMessage()), execs.get(), false, since(start), Optional.empty(), Optional.empty());
       }
       return planAndRun(facts, connection, start).withFacts(facts);
     } finally {
@@ -106,10 +107,10 @@ final class HostRun {
     List<String> lintErrors = plan.problems().stream().filter(Problem::isError).map(Problem::render).toList();
     if (options.mode() != Mode.APPLY) {
       Outcome outcome = !lintErrors.isEmpty() ? Outcome.FAILED : plan.hasChanges() ? Outcome.CHANGED : Outcome.CONVERGED;
-      return new HostResult(name, outcome, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty());
+      return new HostResult(name, outcome, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty(), Optional.empty());
     }
     if (!lintErrors.isEmpty()) {
-      return new HostResult(name, Outcome.FAILED, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty());
+      return new HostResult(name, Outcome.FAILED, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty(), Optional.empty());
     }
     return apply(plan, facts, connection, start);
   }
@@ -141,23 +142,92 @@ final class HostRun {
     };
   }
 
+  /** What running one plan's steps did. */
+  private record Phase(Map<String, StepResult> results, int commandsRun) {
+    boolean failed() {
+      return results.values().stream().anyMatch(r -> r.status().failed());
+    }
+
+    List<String> failures() {
+      return results.values().stream().filter(r -> r.status().failed())
+          .map(r -> r.id() + " " + r.status().word() + ": " + r.message()).toList();
+    }
+  }
+
   private HostResult apply(HostPlan plan, FactSet facts, Connection connection, long start) {
     String name = catalog.host().name();
+    Phase first = runSteps(plan, connection, plan.rebootPlanned());
+    if (first.failed()) {
+      return result(Outcome.FAILED, plan, first.results().values(), first.failures(), false, Optional.empty(), start);
+    }
+    if (!plan.rebootPlanned()) {
+      List<String> problems = first.commandsRun() > 0 ? verify(connection, Set.of()) : List.of();
+      Outcome outcome = !problems.isEmpty() ? Outcome.FAILED : first.commandsRun() > 0 ? Outcome.CHANGED : Outcome.CONVERGED;
+      return result(outcome, plan, first.results().values(), problems, false, Optional.empty(), start);
+    }
+    Optional<String> rebootProblem = reboot(connection, facts);
+    if (rebootProblem.isPresent()) {
+      return result(Outcome.FAILED, plan, first.results().values(), List.of(rebootProblem.get()), false, Optional.empty(), start);
+    }
+    // After the one reboot: plan again from what the host now is. Steps that were blocked until
+    // the reboot (the driver while nouveau was loaded) run now; no second reboot, whatever they need.
+    try (Connection again = open()) {
+      FactSet after = FactReader.read(again, planner.factsNeeded(catalog), options.factTimeout());
+      HostPlan second = planner.plan(catalog, after, RebootPolicy.NEVER);
+      Phase phase2 = runSteps(second, again, false);
+      Map<String, StepResult> merged = new LinkedHashMap<>(first.results());
+      merged.putAll(phase2.results());
+      if (phase2.failed()) {
+        return result(Outcome.FAILED, plan, merged.values(), phase2.failures(), true, Optional.of(second), start);
+      }
+      Set<String> mustBeLive = new java.util.HashSet<>();
+      for (Step s : plan.steps()) {
+        boolean neededTheReboot = s.change().rebootPending()
+            || (s.changes() && s.change().takesEffect() instanceof dev.plumb.modules.TakesEffect.AfterReboot);
+        if (neededTheReboot && !phase2.results().containsKey(s.id())) {
+          mustBeLive.add(s.id());
+        }
+      }
+      List<String> problems = verify(again, mustBeLive);
+      return result(problems.isEmpty() ? Outcome.CHANGED : Outcome.FAILED, plan, merged.values(), problems, true,
+          Optional.of(second), start);
+    } catch (TransportException e) {
+      return result(Outcome.FAILED, plan, first.results().values(),
+          List.of("rebooted, but could not plan again afterwards: " + e.getMessage()), true, Optional.empty(), start);
+    }
+  }
+
+  private HostResult result(Outcome outcome, HostPlan plan, java.util.Collection<StepResult> steps, List<String> problems,
+      boolean rebooted, Optional<HostPlan> afterReboot, long start) {
+    return new HostResult(catalog.host().name(), outcome, Optional.of(plan), List.copyOf(steps), problems, execs.get(),
+        rebooted, since(start), Optional.empty(), afterReboot);
+  }
+
+  /**
+   * Runs a plan's steps in order. With {@code deferBlocked} (a reboot barrier follows), a blocked
+   * step and its dependents wait for the reboot instead of failing the host.
+   */
+  private Phase runSteps(HostPlan plan, Connection connection, boolean deferBlocked) {
     Map<String, StepResult> results = new LinkedHashMap<>();
     boolean connectionLost = false;
     int commandsRun = 0;
     for (Step step : plan.steps()) {
       StepResult result;
-      if (connectionLost) {
+      Optional<String> deferral = deferBlocked ? deferral(step, results) : Optional.empty();
+      if (!step.changes() && step.change().blockers().isEmpty()) {
+        continue;
+      } else if (connectionLost) {
         result = new StepResult(step.id(), Status.SKIPPED, "the connection to the host was lost", 0);
+      } else if (deferral.isPresent()) {
+        result = new StepResult(step.id(), Status.DEFERRED, deferral.get(), 0);
       } else {
         Optional<String> skip = skipReason(step, results);
         if (skip.isPresent()) {
           result = new StepResult(step.id(), Status.SKIPPED, skip.get(), 0);
         } else if (!step.change().blockers().isEmpty()) {
           result = new StepResult(step.id(), Status.BLOCKED, String.join("; ", step.change().blockers()), 0);
-        } else if (!step.changes() || step.change().commands().isEmpty()) {
-          result = new StepResult(step.id(), step.changes() ? Status.CHANGED : Status.OK, "", 0);
+        } else if (step.change().commands().isEmpty()) {
+          result = new StepResult(step.id(), Status.CHANGED, "", 0);
         } else {
           result = runCommands(step, connection);
           connectionLost = result.message().startsWith("connection lost");
@@ -166,29 +236,21 @@ final class HostRun {
       commandsRun += result.commandsRun();
       results.put(step.id(), result);
     }
-    List<StepResult> stepResults = List.copyOf(results.values());
-    boolean failed = stepResults.stream().anyMatch(r -> r.status().failed());
-    if (failed) {
-      List<String> problems = stepResults.stream().filter(r -> r.status().failed())
-          .map(r -> r.id() + " " + r.status().word() + ": " + r.message()).toList();
-      return new HostResult(name, Outcome.FAILED, Optional.of(plan), stepResults, problems, execs.get(), false, since(start), Optional.empty());
+    return new Phase(results, commandsRun);
+  }
+
+  private static Optional<String> deferral(Step step, Map<String, StepResult> results) {
+    if (!step.change().blockers().isEmpty()) {
+      return Optional.of("blocked until the reboot (" + String.join("; ", step.change().blockers())
+          + "); planned again after it");
     }
-    boolean rebooted = false;
-    List<String> problems = new ArrayList<>();
-    if (plan.rebootPlanned()) {
-      Optional<String> rebootProblem = reboot(connection, facts);
-      if (rebootProblem.isPresent()) {
-        return new HostResult(name, Outcome.FAILED, Optional.of(plan), stepResults, List.of(rebootProblem.get()),
-            execs.get(), false, since(start), Optional.empty());
+    for (String dep : step.dependsOn()) {
+      StepResult r = results.get(dep);
+      if (r != null && r.status() == Status.DEFERRED && !step.notifiedBy().contains(dep)) {
+        return Optional.of("waits for " + dep + ", planned again after the reboot");
       }
-      rebooted = true;
     }
-    if (commandsRun > 0 || rebooted) {
-      problems.addAll(verify(rebooted ? null : connection, rebooted));
-    }
-    boolean changed = commandsRun > 0 || rebooted;
-    Outcome outcome = !problems.isEmpty() ? Outcome.FAILED : changed ? Outcome.CHANGED : Outcome.CONVERGED;
-    return new HostResult(name, outcome, Optional.of(plan), stepResults, problems, execs.get(), rebooted, since(start), Optional.empty());
+    return Optional.empty();
   }
 
   /** A step is skipped when something it requires failed, or when every notifier of a handler failed. */
@@ -269,7 +331,7 @@ final class HostRun {
   }
 
   /** Re-reads facts and names every resource that did not converge (Terraform's consistency check). */
-  private List<String> verify(Connection existing, boolean rebooted) {
+  private List<String> verify(Connection existing, Set<String> mustBeLive) {
     List<String> problems = new ArrayList<>();
     Connection connection = existing;
     try {
@@ -283,11 +345,13 @@ final class HostRun {
           problems.add(s.id() + " did not converge: still " + s.change().before() + ", wanted " + s.change().after());
         }
       }
-      if (rebooted && check.rebootPending()) {
-        List<String> notes = check.steps().stream().filter(s -> s.change().rebootPending())
-            .flatMap(s -> s.change().notes().stream().map(n -> s.id() + ": " + n)).toList();
+      List<String> stillPending = check.steps().stream()
+          .filter(s -> s.change().rebootPending() && mustBeLive.contains(s.id()))
+          .flatMap(s -> s.change().notes().isEmpty() ? java.util.stream.Stream.of(s.id())
+              : s.change().notes().stream().map(n -> s.id() + ": " + n)).toList();
+      if (!stillPending.isEmpty()) {
         problems.add("after one reboot the running state still differs from the next boot; not rebooting again: "
-            + String.join("; ", notes));
+            + String.join("; ", stillPending));
       }
     } catch (TransportException e) {
       problems.add("could not re-read facts to verify the result: " + e.getMessage());

@@ -78,7 +78,7 @@ public final class Runner {
     } catch (RuntimeException e) {
       // A bug must not take the other hosts down with it; it is reported as this host's failure.
       return new HostResult(host.host().name(), HostResult.Outcome.FAILED, java.util.Optional.empty(), List.of(),
-          List.of("internal error: " + e + "; please report this as a bug"), 0, false, 0, java.util.Optional.empty());
+          List.of("internal error: " + e + "; please report this as a bug"), 0, false, 0, java.util.Optional.empty(), java.util.Optional.empty());
     }
   }
 

@@ -4,7 +4,7 @@ package dev.plumb.apply;
  * What happened to one step during apply.
  *
  * @param id the step's resource id
- * @param status ok, changed, failed, skipped or blocked
+ * @param status ok, changed, failed, blocked, skipped, or deferred to after the reboot
  * @param message why it failed or was skipped ("" when ok)
  * @param commandsRun how many of its commands ran
  */
@@ -15,7 +15,9 @@ public record StepResult(String id, Status status, String message, int commandsR
     CHANGED,
     FAILED,
     BLOCKED,
-    SKIPPED;
+    SKIPPED,
+    /** Blocked until the planned reboot; planned again after it. */
+    DEFERRED;
 
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT);

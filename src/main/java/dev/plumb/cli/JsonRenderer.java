@@ -54,6 +54,9 @@ final class JsonRenderer {
     List<Object> steps = new ArrayList<>();
     h.plan().ifPresent(p -> p.steps().forEach(s -> steps.add(step(s, results.get(s.id())))));
     m.put("steps", steps);
+    List<Object> after = new ArrayList<>();
+    h.afterReboot().ifPresent(p -> p.steps().forEach(s -> after.add(step(s, results.get(s.id())))));
+    m.put("after_reboot", after);
     List<Object> lint = new ArrayList<>();
     h.plan().ifPresent(p -> p.problems().forEach(pr -> lint.add(Map.of(
         "severity", pr.severity().name().toLowerCase(java.util.Locale.ROOT),

@@ -51,16 +51,18 @@ final class TextRenderer {
         .forEach(p -> out.append("  ").append(style.yellow("warning: " + p.render().replace("\n", "\n  "))).append('\n'));
     Map<String, StepResult> results = new java.util.LinkedHashMap<>();
     host.steps().forEach(r -> results.put(r.id(), r));
-    for (Step step : plan.steps()) {
-      Change c = step.change();
-      if (!c.changes() && c.notes().isEmpty() && c.blockers().isEmpty()) {
-        continue;
-      }
-      step(out, step, results.get(step.id()));
-    }
+    steps(out, plan, results);
     if (plan.rebootPlanned()) {
       out.append("  ").append(style.action(Action.RUN, "! reboot")).append(style.dim("   (reboot barrier: changes above take effect; verified by a new boot_id)")).append('\n');
-    } else if (host.rebootPending()) {
+      if (plan.blocked() && mode != Mode.APPLY) {
+        out.append("      ").append(style.dim("blocked steps wait for the reboot and are planned again after it")).append('\n');
+      }
+    }
+    if (host.afterReboot().isPresent()) {
+      out.append("  ").append(style.bold("after the reboot, planned again from the host's facts:")).append('\n');
+      steps(out, host.afterReboot().get(), results);
+    }
+    if (host.rebootPending()) {
       out.append("  ").append(style.yellow("reboot pending: the running system differs from its next boot; run apply with --reboot if-needed, or reboot")).append('\n');
     }
     long unchanged = plan.steps().stream().filter(s -> !s.changes()).count();
@@ -68,6 +70,15 @@ final class TextRenderer {
       out.append("  ").append(style.dim(unchanged + " resource" + (unchanged == 1 ? "" : "s") + " already converged")).append('\n');
     }
     out.append('\n');
+  }
+
+  private void steps(StringBuilder out, HostPlan plan, Map<String, StepResult> results) {
+    for (Step step : plan.steps()) {
+      Change c = step.change();
+      if (c.changes() || !c.notes().isEmpty() || !c.blockers().isEmpty()) {
+        step(out, step, results.get(step.id()));
+      }
+    }
   }
 
   private void step(StringBuilder out, Step step, StepResult result) {
