@@ -23,8 +23,14 @@ final class LintCommand implements Callable<Integer> {
       return 1;
     }
     int resources = session.catalog().hosts().stream().mapToInt(h -> h.resources().size()).sum();
-    spec.commandLine().getOut().println("plumb lint: no errors (" + session.catalog().warnings().size()
-        + " warnings; " + resources + " resources on " + session.catalog().hosts().size() + " hosts)");
+    int warnings = session.catalog().warnings().size();
+    int hosts = session.catalog().hosts().size();
+    spec.commandLine().getOut().println("plumb lint: no errors (" + plural(warnings, "warning") + "; "
+        + plural(resources, "resource") + " on " + plural(hosts, "host") + ")");
     return 0;
+  }
+
+  private static String plural(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
   }
 }
