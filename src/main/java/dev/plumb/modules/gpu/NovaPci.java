@@ -6,6 +6,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
+import dev.plumb.modules.Json;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
@@ -112,7 +113,7 @@ public final class NovaPci implements Module {
     List<Object> out = new ArrayList<>();
     for (String v : values) {
       try {
-        Object o = MiniJson.parse(v);
+        Object o = Json.parse(v);
         if (o instanceof List<?> l) {
           out.addAll(l);
         } else {
@@ -135,7 +136,7 @@ public final class NovaPci implements Module {
     for (Object w : want) {
       int i = -1;
       for (int k = 0; k < rest.size(); k++) {
-        if (MiniJson.same(rest.get(k), w)) {
+        if (Json.sameValue(rest.get(k), w)) {
           i = k;
           break;
         }
@@ -152,7 +153,7 @@ public final class NovaPci implements Module {
     if (sameJson(conf.values(option.section(), option.name()), want)) {
       return conf;
     }
-    return conf.set(option.section(), option.name(), want.stream().map(MiniJson::write).toList());
+    return conf.set(option.section(), option.name(), want.stream().map(Json::write).toList());
   }
 
   static String restarted(String role) {
