@@ -6,6 +6,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
+import dev.plumb.modules.IniDocument;
 import dev.plumb.modules.Json;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
@@ -149,7 +150,7 @@ public final class NovaPci implements Module {
     return true;
   }
 
-  static NovaConf setJson(NovaConf conf, NovaRelease.Option option, List<Object> want) {
+  static IniDocument setJson(IniDocument conf, NovaRelease.Option option, List<Object> want) {
     if (sameJson(conf.values(option.section(), option.name()), want)) {
       return conf;
     }
@@ -174,7 +175,7 @@ public final class NovaPci implements Module {
       return Change.of(Action.UPDATE, "absent", path, List.of()).withBlocker(path + " is missing: is nova installed on this host?");
     }
     String old = file.get().text();
-    NovaConf conf = NovaConf.parse(old);
+    IniDocument conf = IniDocument.parse(old);
     List<String> notes = new ArrayList<>();
     if (!role.equals("controller")) {
       conf = setJson(conf, release.whitelist(), plain(params, "whitelist"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plumb.facts.FactResult;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
+import dev.plumb.modules.IniDocument;
 import dev.plumb.modules.Json;
 import dev.plumb.modules.TakesEffect;
 import dev.plumb.source.Problem;
@@ -62,7 +63,7 @@ class NovaPciTest {
 
   @Test
   void ini_keepsOtherLinesByteForByte() {
-    NovaConf c = NovaConf.parse("[DEFAULT]\n#alias = x\nfoo=1 \n\n[pci]\nalias = a\nalias = b\n");
+    IniDocument c = IniDocument.parse("[DEFAULT]\n#alias = x\nfoo=1 \n\n[pci]\nalias = a\nalias = b\n");
     assertThat(c.values("pci", "alias")).containsExactly("a", "b");
     c = c.set("pci", "alias", List.of("c")).set("filter_scheduler", "enabled_filters", List.of("X"));
     assertThat(c.render()).isEqualTo("[DEFAULT]\n#alias = x\nfoo=1 \n\n[pci]\nalias = c\n\n[filter_scheduler]\nenabled_filters = X\n");
