@@ -5,14 +5,13 @@ import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
-import dev.plumb.modules.Command;
+import dev.plumb.modules.FileChange;
 import dev.plumb.modules.IniDocument;
 import dev.plumb.modules.Json;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
-import dev.plumb.modules.TextDiff;
 import dev.plumb.source.Problems;
 import dev.plumb.source.Value;
 import java.util.ArrayList;
@@ -212,9 +211,7 @@ public final class NovaPci implements Module {
       }
       return none;
     }
-    Change c = Change.of(Action.UPDATE, path, after, List.of(Command.writeFile(path, text, file.get().sha256(), null)))
-        .withDiff(TextDiff.unified(path, old, text))
-        .withWrite(path, FactResult.content(text))
+    Change c = Change.of(Action.UPDATE, path, after, List.of()).plus(FileChange.write(path, file.get(), text, null))
         .withTakesEffect(TakesEffect.afterRestart(restarted(role)))
         .withNote("restart " + restarted(role) + " (notify a service handler) for nova to read it");
     for (String n : notes) {
