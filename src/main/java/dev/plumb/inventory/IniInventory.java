@@ -2,6 +2,7 @@ package dev.plumb.inventory;
 
 import dev.plumb.source.Mark;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.plumb.inventory;
 
 import dev.plumb.source.Problems;
+import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.nio.file.Path;
 import java.util.List;

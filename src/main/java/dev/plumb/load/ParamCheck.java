@@ -1,11 +1,11 @@
 package dev.plumb.load;
 
-import dev.plumb.inventory.Suggest;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Mark;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.util.List;
 

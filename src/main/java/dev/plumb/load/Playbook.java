@@ -1,11 +1,11 @@
 package dev.plumb.load;
 
-import dev.plumb.inventory.Suggest;
 import dev.plumb.inventory.Yaml;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.ModuleRegistry;
 import dev.plumb.source.Mark;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;

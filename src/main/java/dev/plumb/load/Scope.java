@@ -1,10 +1,10 @@
 package dev.plumb.load;
 
-import dev.plumb.inventory.Suggest;
 import dev.plumb.inventory.Yaml;
 import dev.plumb.source.Mark;
 import dev.plumb.source.Problem;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.util.ArrayList;
 import java.util.HashMap;

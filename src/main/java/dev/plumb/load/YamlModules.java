@@ -1,7 +1,7 @@
 package dev.plumb.load;
 
 import dev.plumb.modules.YamlModule;
-import dev.plumb.inventory.Suggest;
+import dev.plumb.source.Suggest;
 import dev.plumb.inventory.Yaml;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;

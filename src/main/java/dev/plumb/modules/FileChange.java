@@ -1,7 +1,10 @@
 package dev.plumb.modules;
 
+import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The change that makes a file hold a given text, or go away: the shared core of every module
@@ -39,6 +42,17 @@ public final class FileChange {
           .withWrite(path, FactResult.content(wanted));
     }
     return unreadable(path, describe(wanted));
+  }
+
+  /**
+   * The change that makes {@code path} hold exactly {@code wanted} (keeping its mode), or not exist
+   * when {@code wanted} is null; empty when the file is already right. For modules that own a whole
+   * file as one part of a larger change.
+   */
+  public static Optional<Change> converge(FactSet facts, String path, String wanted) {
+    FactResult current = facts.get(Fact.file(path));
+    Change c = wanted == null ? delete(path, current) : write(path, current, wanted, null);
+    return c.changes() ? Optional.of(c) : Optional.empty();
   }
 
   /** The change that deletes {@code path}; none when it is already missing. */

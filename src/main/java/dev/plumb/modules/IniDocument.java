@@ -36,21 +36,12 @@ public final class IniDocument {
   public static IniDocument parse(String text) {
     List<Line> lines = new ArrayList<>();
     String section = "";
-    int start = 0;
-    while (start < text.length()) {
-      int nl = text.indexOf('\n', start);
-      String body = nl < 0 ? text.substring(start) : text.substring(start, nl);
-      String end = nl < 0 ? "" : "\n";
-      if (body.endsWith("\r") && nl >= 0) {
-        body = body.substring(0, body.length() - 1);
-        end = "\r" + end;
-      }
-      Line line = classify(body, end, section);
+    for (String[] l : TextLines.withEnds(text)) {
+      Line line = classify(l[0], l[1], section);
       if (line.kind == Kind.HEADER) {
         section = line.section;
       }
       lines.add(line);
-      start = nl < 0 ? text.length() : nl + 1;
     }
     return new IniDocument(lines);
   }

@@ -129,7 +129,7 @@ public final class LineModule implements Module {
     if (!(current instanceof FactResult.Content c)) {
       return FileChange.unreadable(path, present ? "has the line" : "without the line");
     }
-    List<String[]> lines = split(c.text());
+    List<String[]> lines = TextLines.withEnds(c.text());
     Predicate<String> matches = matcher(params);
     List<String[]> out = present ? place(lines, line, matches, params) : removeAll(lines, matches);
     if (out == null) {
@@ -190,24 +190,6 @@ public final class LineModule implements Module {
       }
     }
     return -1;
-  }
-
-  /** Lines as {text, terminator}; the terminator is "\n", "\r\n" or "" (last line without newline). */
-  static List<String[]> split(String text) {
-    List<String[]> lines = new ArrayList<>();
-    int start = 0;
-    while (start < text.length()) {
-      int nl = text.indexOf('\n', start);
-      String body = nl < 0 ? text.substring(start) : text.substring(start, nl);
-      String end = nl < 0 ? "" : "\n";
-      if (body.endsWith("\r") && nl >= 0) {
-        body = body.substring(0, body.length() - 1);
-        end = "\r\n";
-      }
-      lines.add(new String[] {body, end});
-      start = nl < 0 ? text.length() : nl + 1;
-    }
-    return lines;
   }
 
   static String join(List<String[]> lines) {

@@ -27,8 +27,8 @@ public final class TextDiff {
     }
     // Lines keep their newline, so "b" at the end of a file without a final newline differs from
     // "b\n": the diff then shows that line changing, marked "\ No newline at end of file".
-    List<String> x = rawLines(a);
-    List<String> y = rawLines(b);
+    List<String> x = TextLines.split(a);
+    List<String> y = TextLines.split(b);
     List<Edit> edits = edits(x, y);
     StringBuilder out = new StringBuilder();
     out.append("--- ").append(before == null ? "/dev/null" : path).append('\n');
@@ -37,33 +37,9 @@ public final class TextDiff {
     return out.toString();
   }
 
-  /** Lines, each with its newline; the last one has none when the text does not end with one. */
-  static List<String> rawLines(String text) {
-    List<String> lines = new ArrayList<>();
-    int start = 0;
-    while (start < text.length()) {
-      int nl = text.indexOf('\n', start);
-      int end = nl < 0 ? text.length() : nl + 1;
-      lines.add(text.substring(start, end));
-      start = end;
-    }
-    return lines;
-  }
-
   /** Lines, each keeping no terminator; a final line without newline is marked by the caller. */
   static List<String> lines(String text) {
-    List<String> lines = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
-        lines.add(text.substring(start, i));
-        start = i + 1;
-      }
-    }
-    if (start < text.length()) {
-      lines.add(text.substring(start));
-    }
-    return lines;
+    return TextLines.split(text).stream().map(TextLines::strip).toList();
   }
 
   private static List<Edit> edits(List<String> x, List<String> y) {

@@ -44,11 +44,4 @@ class YamlTest {
     assertThat(Yaml.parse(big, "big.yml", p)).isEmpty();
     assertThat(p.all().get(0).render()).contains("big.yml:1:1: error: YAML rejected:", "split the file");
   }
-
-  @Test
-  void suggest_distance() {
-    assertThat(Suggest.distance("fiel", "file")).isEqualTo(1);
-    assertThat(Suggest.closest("fiel", java.util.List.of("line", "file"))).contains("file");
-    assertThat(Suggest.closest("zzzzzz", java.util.List.of("file"))).isEmpty();
-  }
 }

@@ -110,12 +110,12 @@ class ModulePropertiesTest {
     assertThat(others(after, managed)).isEqualTo(others(before, managed));
     boolean present = p.string("state").equals("present");
     if (present) {
-      assertThat(LineModule.split(after).stream().map(l -> l[0])).contains(p.string("line"));
+      assertThat(TextLines.withEnds(after).stream().map(l -> l[0])).contains(p.string("line"));
       if (before != null && !before.isEmpty()) {
         assertThat(after.endsWith("\n")).as("final newline kept").isEqualTo(before.endsWith("\n"));
       }
     } else if (after != null) {
-      assertThat(LineModule.split(after)).noneMatch(l -> managed.test(l[0]));
+      assertThat(TextLines.withEnds(after)).noneMatch(l -> managed.test(l[0]));
     }
   }
 
@@ -134,7 +134,7 @@ class ModulePropertiesTest {
   /** The lines (without terminators) that the resource does not manage, in order. */
   private static List<String> others(String text, Predicate<String> managed) {
     // A final "a\r" without newline becomes "a" + CRLF when a line is appended after it: same bytes.
-    return text == null ? List.of() : LineModule.split(text).stream().map(l -> l[0]).filter(managed.negate())
+    return text == null ? List.of() : TextLines.withEnds(text).stream().map(l -> l[0]).filter(managed.negate())
         .map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
   }
 
@@ -202,7 +202,7 @@ class ModulePropertiesTest {
       return out;
     }
     String current = "";
-    for (String[] l : LineModule.split(text)) {
+    for (String[] l : TextLines.withEnds(text)) {
       String body = l[0].endsWith("\r") ? l[0].substring(0, l[0].length() - 1) : l[0];
       String t = body.strip();
       if (t.length() >= 2 && t.startsWith("[") && t.endsWith("]")) {

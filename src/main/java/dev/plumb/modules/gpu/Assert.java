@@ -9,6 +9,7 @@ import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class Assert implements Module {
       String got = c.map(Condition::kind).orElse("");
       problems.error(params.mark("that"), "that must be one of " + String.join(", ", KINDS)
           + (got.isEmpty() ? "" : ", not '" + got + "'")
-          + EditDistance.closest(got, KINDS, 4).filter(x -> !got.isEmpty()).map(x -> "; did you mean " + x + "?").orElse(""),
+          + Suggest.closest(got, KINDS, 4).filter(x -> !got.isEmpty()).map(x -> "; did you mean " + x + "?").orElse(""),
           "that: iommu_groups_nonempty");
       return;
     }

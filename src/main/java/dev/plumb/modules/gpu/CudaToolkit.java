@@ -200,7 +200,7 @@ public final class CudaToolkit implements Module {
     Optional<FactResult.Content> markerFile = facts.file(markerPath);
     String marker = markerFile.map(FactResult.Content::text).orElse(null);
     Set<String> applied = applied(marker);
-    String content = marker == null ? ManagedFile.HEADER + ": CUDA patches applied, one version a line\n" : marker;
+    String content = marker == null ? GpuModules.MANAGED_HEADER + ": CUDA patches applied, one version a line\n" : marker;
     String sha = markerFile.map(FactResult.Content::sha256).orElse(null);
     List<String> newPatches = new ArrayList<>();
     for (Patch p : patches(params)) {

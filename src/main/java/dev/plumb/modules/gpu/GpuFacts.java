@@ -3,6 +3,7 @@ package dev.plumb.modules.gpu;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
+import dev.plumb.modules.TextLines;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -8,6 +8,9 @@ import java.util.List;
 public final class GpuModules {
   private GpuModules() {}
 
+  /** The first line of every file a GPU module owns whole. */
+  static final String MANAGED_HEADER = "# managed by plumb";
+
   /** In the order `plumb modules` shows them (the order a GPU host is converged in). */
   public static List<Module> all() {
     return List.of(new KernelCmdline(), new ModuleBlacklist(), new Initramfs(), new KernelModule(), new PciPassthrough(),

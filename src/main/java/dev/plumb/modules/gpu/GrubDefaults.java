@@ -1,5 +1,6 @@
 package dev.plumb.modules.gpu;
 
+import dev.plumb.modules.TextLines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

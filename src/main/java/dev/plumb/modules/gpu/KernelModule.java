@@ -5,6 +5,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
+import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
@@ -87,12 +88,12 @@ public final class KernelModule implements Module {
     boolean wantLoaded = params.string("state").equals("loaded");
     boolean loaded = GpuFacts.loadedModules(facts).contains(GpuFacts.moduleName(name));
     List<Change> parts = new ArrayList<>();
-    String bootContent = wantLoaded && params.bool("boot") ? ManagedFile.HEADER + " (kernel_module)\n" + name + "\n" : null;
-    ManagedFile.converge(facts, loadFile(name), bootContent).ifPresent(parts::add);
+    String bootContent = wantLoaded && params.bool("boot") ? GpuModules.MANAGED_HEADER + " (kernel_module)\n" + name + "\n" : null;
+    FileChange.converge(facts, loadFile(name), bootContent).ifPresent(parts::add);
     Optional<String> options = params.optional("options").map(String::strip);
     if (options.isPresent() && wantLoaded) {
-      String content = ManagedFile.HEADER + " (kernel_module)\noptions " + name + " " + options.get() + "\n";
-      ManagedFile.converge(facts, optionsFile(name), content).ifPresent(c -> parts.add(loaded
+      String content = GpuModules.MANAGED_HEADER + " (kernel_module)\noptions " + name + " " + options.get() + "\n";
+      FileChange.converge(facts, optionsFile(name), content).ifPresent(c -> parts.add(loaded
           ? c.withNote("the new options apply when " + name + " is next loaded (reload it or reboot)")
           : c));
     }

@@ -1,5 +1,6 @@
 package dev.plumb.modules.gpu;
 
+import dev.plumb.source.Suggest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -108,7 +109,7 @@ final class KernelParameters {
   /** The closest documented name, within a quarter of the key's length in edits (1 to 3). */
   Optional<String> nearest(String key) {
     String k = normal(key);
-    return EditDistance.closest(k, names, Math.max(1, Math.min(3, k.length() / 4)));
+    return Suggest.closest(k, names, Math.max(1, Math.min(3, k.length() / 4)));
   }
 
 }

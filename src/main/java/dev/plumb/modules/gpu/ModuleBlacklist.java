@@ -2,7 +2,9 @@ package dev.plumb.modules.gpu;
 
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactSet;
+import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
+import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
@@ -91,7 +93,7 @@ public final class ModuleBlacklist implements Module {
   static String render(List<String> modules, boolean installFalse, Map<String, String> options) {
     Set<String> names = new TreeSet<>(modules);
     names.addAll(options.keySet());
-    StringBuilder s = new StringBuilder(ManagedFile.HEADER + " (module_blacklist); edits here are overwritten\n");
+    StringBuilder s = new StringBuilder(GpuModules.MANAGED_HEADER + " (module_blacklist); edits here are overwritten\n");
     for (String m : names) {
       if (modules.contains(m)) {
         s.append("blacklist ").append(m).append('\n');
@@ -128,8 +130,10 @@ public final class ModuleBlacklist implements Module {
         stillLoaded.add(m);
       }
     }
-    Optional<Change> write = ManagedFile.converge(facts, path, want);
+    Optional<Change> write = FileChange.converge(facts, path, want);
+    // Before and after name the file (FileChange's own describe its size).
     Change change = write
+        .map(c -> Change.of(c.action(), c.action() == Action.CREATE ? "absent" : path, path, List.of()).plus(c))
         .map(c -> c.withTakesEffect(TakesEffect.AFTER_REBOOT)
             .withNote("takes effect at boot once the initramfs is rebuilt: notify initramfs from this resource"))
         .orElse(Change.none("blacklisted: " + String.join(" ", new TreeSet<>(modules))));

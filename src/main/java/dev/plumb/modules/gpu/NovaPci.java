@@ -5,12 +5,13 @@ import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
-import dev.plumb.modules.Command;
+import dev.plumb.modules.FileChange;
+import dev.plumb.modules.IniDocument;
+import dev.plumb.modules.Json;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
-import dev.plumb.modules.TextDiff;
 import dev.plumb.source.Problems;
 import dev.plumb.source.Value;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ public final class NovaPci implements Module {
     List<Object> out = new ArrayList<>();
     for (String v : values) {
       try {
-        Object o = MiniJson.parse(v);
+        Object o = Json.parse(v);
         if (o instanceof List<?> l) {
           out.addAll(l);
         } else {
@@ -135,7 +136,7 @@ public final class NovaPci implements Module {
     for (Object w : want) {
       int i = -1;
       for (int k = 0; k < rest.size(); k++) {
-        if (MiniJson.same(rest.get(k), w)) {
+        if (Json.sameValue(rest.get(k), w)) {
           i = k;
           break;
         }
@@ -148,11 +149,11 @@ public final class NovaPci implements Module {
     return true;
   }
 
-  static NovaConf setJson(NovaConf conf, NovaRelease.Option option, List<Object> want) {
+  static IniDocument setJson(IniDocument conf, NovaRelease.Option option, List<Object> want) {
     if (sameJson(conf.values(option.section(), option.name()), want)) {
       return conf;
     }
-    return conf.set(option.section(), option.name(), want.stream().map(MiniJson::write).toList());
+    return conf.set(option.section(), option.name(), want.stream().map(Json::write).toList());
   }
 
   static String restarted(String role) {
@@ -173,7 +174,7 @@ public final class NovaPci implements Module {
       return Change.of(Action.UPDATE, "absent", path, List.of()).withBlocker(path + " is missing: is nova installed on this host?");
     }
     String old = file.get().text();
-    NovaConf conf = NovaConf.parse(old);
+    IniDocument conf = IniDocument.parse(old);
     List<String> notes = new ArrayList<>();
     if (!role.equals("controller")) {
       conf = setJson(conf, release.whitelist(), plain(params, "whitelist"));
@@ -210,9 +211,7 @@ public final class NovaPci implements Module {
       }
       return none;
     }
-    Change c = Change.of(Action.UPDATE, path, after, List.of(Command.writeFile(path, text, file.get().sha256(), null)))
-        .withDiff(TextDiff.unified(path, old, text))
-        .withWrite(path, FactResult.content(text))
+    Change c = Change.of(Action.UPDATE, path, after, List.of()).plus(FileChange.write(path, file.get(), text, null))
         .withTakesEffect(TakesEffect.afterRestart(restarted(role)))
         .withNote("restart " + restarted(role) + " (notify a service handler) for nova to read it");
     for (String n : notes) {

@@ -1,5 +1,6 @@
 package dev.plumb.modules.gpu;
 
+import dev.plumb.source.Suggest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,7 +30,7 @@ record NovaRelease(String name, int index) {
   static Optional<String> didYouMean(String text) {
     List<String> all = new java.util.ArrayList<>(NAMES);
     all.addAll(NUMBERED);
-    return EditDistance.closest(text.strip().toLowerCase(Locale.ROOT), all, 3);
+    return Suggest.closest(text.strip().toLowerCase(Locale.ROOT), all, 3);
   }
 
   private boolean atLeast(String other) {

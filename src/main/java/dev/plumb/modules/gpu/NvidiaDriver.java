@@ -6,6 +6,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
+import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Label;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
@@ -30,7 +31,7 @@ public final class NvidiaDriver implements Module {
   static final Fact.Command DKMS = Fact.command("command -v dkms >/dev/null 2>&1 && dkms status");
   static final Fact.Command KERNEL = Fact.command("r=$(uname -r); echo \"$r\"; [ -d \"/lib/modules/$r/build\" ] && echo headers; true");
   static final String UVM_FILE = "/etc/modules-load.d/nvidia-uvm.conf";
-  static final String UVM_CONTENT = ManagedFile.HEADER + " (nvidia_driver uvm)\nnvidia-uvm\n";
+  static final String UVM_CONTENT = GpuModules.MANAGED_HEADER + " (nvidia_driver uvm)\nnvidia-uvm\n";
 
   private static final List<Param> PARAMS = List.of(
       Param.required("version", Param.Type.STRING, "the driver version, e.g. 367.35 (compared numerically per component)"),
@@ -212,7 +213,7 @@ public final class NvidiaDriver implements Module {
   }
 
   private static Change uvm(Change change, FactSet facts, Set<String> modules, boolean canLoadNow) {
-    Optional<Change> file = ManagedFile.converge(facts, UVM_FILE, UVM_CONTENT);
+    Optional<Change> file = FileChange.converge(facts, UVM_FILE, UVM_CONTENT);
     boolean load = !modules.contains("nvidia_uvm") && canLoadNow;
     if (file.isEmpty() && !load) {
       return change;

@@ -5,6 +5,7 @@ import dev.plumb.facts.FactResult;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
+import dev.plumb.modules.Json;
 import dev.plumb.transport.Shell;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,13 +45,13 @@ final class OpenstackProperties {
    */
   static Map<String, String> parse(String json) {
     Map<String, String> out = new LinkedHashMap<>();
-    Object doc = MiniJson.parse(json.strip());
+    Object doc = Json.parse(json.strip());
     if (!(doc instanceof Map<?, ?> m)) {
       return out;
     }
     Object props = m.get("properties");
     if (props instanceof Map<?, ?> pm) {
-      pm.forEach((k, v) -> out.put(String.valueOf(k), v instanceof String s ? s : MiniJson.write(v)));
+      pm.forEach((k, v) -> out.put(String.valueOf(k), v instanceof String s ? s : Json.write(v)));
     } else if (props instanceof String s) {
       Matcher pair = PAIR.matcher(s);
       while (pair.find()) {

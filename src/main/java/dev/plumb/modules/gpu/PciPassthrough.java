@@ -5,6 +5,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
+import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
@@ -141,7 +142,7 @@ public final class PciPassthrough implements Module {
   static String modprobeConf(List<PciDevices.Device> devices) {
     Set<String> ids = new TreeSet<>();
     devices.forEach(d -> ids.add(d.id()));
-    StringBuilder s = new StringBuilder(ManagedFile.HEADER + " (pci_passthrough); edits here are overwritten\n");
+    StringBuilder s = new StringBuilder(GpuModules.MANAGED_HEADER + " (pci_passthrough); edits here are overwritten\n");
     s.append("options vfio-pci ids=").append(String.join(",", ids)).append('\n');
     s.append("softdep nouveau pre: vfio-pci\n");
     s.append("softdep nvidia pre: vfio-pci\n");
@@ -151,10 +152,10 @@ public final class PciPassthrough implements Module {
     return s.toString();
   }
 
-  static final String MODULES_LOAD = ManagedFile.HEADER + " (pci_passthrough)\nvfio\nvfio_iommu_type1\nvfio_pci\n";
+  static final String MODULES_LOAD = GpuModules.MANAGED_HEADER + " (pci_passthrough)\nvfio\nvfio_iommu_type1\nvfio_pci\n";
 
   static String udevRule(String vendor) {
-    return ManagedFile.HEADER + " (pci_passthrough remove: audio): the GPU's audio function never appears\n"
+    return GpuModules.MANAGED_HEADER + " (pci_passthrough remove: audio): the GPU's audio function never appears\n"
         + "ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{vendor}==\"0x" + vendor + "\", ATTR{class}==\"0x0403*\", ATTR{remove}=\"1\"\n";
   }
 
@@ -189,12 +190,12 @@ public final class PciPassthrough implements Module {
     }
     List<PciDevices.Device> devices = passedThrough(gpus, pci, removeAudio);
     List<Change> parts = new ArrayList<>();
-    ManagedFile.converge(facts, params.string("file"), modprobeConf(devices)).ifPresent(parts::add);
-    ManagedFile.converge(facts, params.string("modules_load_file"), MODULES_LOAD).ifPresent(parts::add);
+    FileChange.converge(facts, params.string("file"), modprobeConf(devices)).ifPresent(parts::add);
+    FileChange.converge(facts, params.string("modules_load_file"), MODULES_LOAD).ifPresent(parts::add);
     List<String> notes = new ArrayList<>();
     List<Command> runtime = new ArrayList<>();
     if (removeAudio) {
-      ManagedFile.converge(facts, UDEV_RULE, udevRule(vendor(params))).ifPresent(parts::add);
+      FileChange.converge(facts, UDEV_RULE, udevRule(vendor(params))).ifPresent(parts::add);
       for (PciDevices.PciGpuAudio a : audioToRemove(gpus, pci)) {
         runtime.add(Command.shell("echo 1 > " + Shell.quote("/sys/bus/pci/devices/" + a.address() + "/remove")));
         notes.add(a.address() + " (audio) is removed now through sysfs; that alone lasts only until the next boot or PCI rescan, "
