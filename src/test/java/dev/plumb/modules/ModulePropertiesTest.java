@@ -14,6 +14,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -117,6 +118,12 @@ class ModulePropertiesTest {
     } else if (after != null) {
       assertThat(TextLines.withEnds(after)).noneMatch(l -> managed.test(l[0]));
     }
+  }
+
+  /** The sample jqwik once found: a file ending in a lone CR, with the managed line appended. */
+  @Example
+  void line_fileEndingInALoneCarriageReturn_convergesAndKeepsItsBytes() {
+    line_idempotent_andOtherLinesKept("a=1\r", new Object[] {"line", "a=1", "path", P});
   }
 
   private static Predicate<String> managedLine(Params p) {
