@@ -59,8 +59,13 @@ final class TextRenderer {
       }
     }
     if (host.afterReboot().isPresent()) {
-      out.append("  ").append(style.bold("after the reboot, planned again from the host's facts:")).append('\n');
-      steps(out, host.afterReboot().get(), results);
+      HostPlan after = host.afterReboot().get();
+      if (after.hasChanges() || after.blocked()) {
+        out.append("  ").append(style.bold("after the reboot, planned again from the host's facts:")).append('\n');
+        steps(out, after, results);
+      } else {
+        out.append("  ").append(style.dim("after the reboot: planned again from the host's facts, nothing left to do")).append('\n');
+      }
     }
     if (host.rebootPending()) {
       out.append("  ").append(style.yellow("reboot pending: the running system differs from its next boot; run apply with --reboot if-needed, or reboot")).append('\n');

@@ -184,7 +184,7 @@ final class HostBuild {
     for (Resource r : out) {
       r.module().validate(r.params(), problems);
     }
-    List<HostLint.Declared> declared = out.stream().map(r -> new HostLint.Declared(r.id(), r.module(), r.params())).toList();
+    List<HostLint.Declared> declared = out.stream().map(r -> new HostLint.Declared(r.id(), r.module(), r.params(), r.notifies())).toList();
     for (HostLint lint : lints) {
       lint.check(declared, problems);
     }

@@ -14,10 +14,23 @@ import java.util.Optional;
  */
 public interface HostLint {
 
-  /** A resource as a lint sees it. */
-  record Declared(String id, Module module, Params params) {
+  /** A resource as a lint sees it, with the ids of the handlers it notifies. */
+  record Declared(String id, Module module, Params params, List<String> notifies) {
+    public Declared {
+      notifies = List.copyOf(notifies);
+    }
+
+    public Declared(String id, Module module, Params params) {
+      this(id, module, params, List.of());
+    }
+
     public String type() {
       return module.type();
+    }
+
+    /** Whether it notifies a handler of this type (ids are {@code type[name]}). */
+    public boolean notifiesType(String type) {
+      return notifies.stream().anyMatch(id -> id.startsWith(type + "["));
     }
   }
 

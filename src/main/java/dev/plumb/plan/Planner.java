@@ -52,7 +52,7 @@ public final class Planner {
 
   private static List<HostLint.Declared> declared(HostCatalog catalog) {
     return catalog.resources().stream()
-        .map(r -> new HostLint.Declared(r.id(), r.module(), r.params())).toList();
+        .map(r -> new HostLint.Declared(r.id(), r.module(), r.params(), r.notifies())).toList();
   }
 
   /** The plan for one host. */

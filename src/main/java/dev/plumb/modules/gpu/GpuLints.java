@@ -12,7 +12,7 @@ final class GpuLints {
   private GpuLints() {}
 
   static List<HostLint> all() {
-    return List.of(new DriverVersusPassthrough(), new DriverBlacklisted(), new CudaAfterDriver(), new PassthroughAddress(),
+    return List.of(new DriverVersusPassthrough(), new DriverBlacklisted(), new UnnotifiedHandlers(), new PassthroughAddress(),
         new IommuVendor(), new LibvirtUnderNova());
   }
 
@@ -163,28 +163,28 @@ final class GpuLints {
     }
   }
 
-  /** cuda_toolkit declared before nvidia_driver: until the planner orders them, declaration order does. */
-  static final class CudaAfterDriver implements HostLint {
+  /**
+   * A change that reaches the system only through a handler, with no such handler notified: a
+   * modprobe.d edit the initramfs never sees, a nova.conf nova never rereads.
+   */
+  static final class UnnotifiedHandlers implements HostLint {
     @Override
     public String name() {
-      return "gpu-cuda-after-driver";
+      return "gpu-unnotified-handlers";
     }
 
     @Override
     public void check(List<Declared> resources, Problems problems) {
-      int driver = -1;
-      for (int i = 0; i < resources.size(); i++) {
-        if (resources.get(i).type().equals("nvidia_driver")) {
-          driver = i;
-          break;
+      for (Declared r : resources) {
+        if ((r.type().equals("module_blacklist") || r.type().equals("pci_passthrough")) && !r.notifiesType("initramfs")) {
+          problems.warning(r.params().mark(), r.id() + " changes modprobe.d but notifies no initramfs handler: "
+              + "at boot the initramfs keeps the old copy and the change does not take effect",
+              "declare '- initramfs: {}' with a name under handlers: and add notify: <that name> here");
         }
-      }
-      for (int i = 0; i < driver; i++) {
-        Declared r = resources.get(i);
-        if (r.type().equals("cuda_toolkit")) {
-          problems.warning(r.params().mark(), "cuda_toolkit is declared before nvidia_driver ("
-              + resources.get(driver).params().mark() + "); the toolkit goes on after the driver",
-              "move cuda_toolkit after nvidia_driver, or add requires: nvidia_driver[...]");
+        if (r.type().equals("nova_pci") && !r.notifiesType("service")) {
+          problems.warning(r.params().mark(), r.id() + " changes nova.conf but notifies no service handler: "
+              + "nova reads its configuration only when it starts",
+              "declare '- service: {name: nova-compute, state: restarted}' under handlers: and notify it");
         }
       }
     }

@@ -134,8 +134,7 @@ public final class ModuleBlacklist implements Module {
     // Before and after name the file (FileChange's own describe its size).
     Change change = write
         .map(c -> Change.of(c.action(), c.action() == Action.CREATE ? "absent" : path, path, List.of()).plus(c))
-        .map(c -> c.withTakesEffect(TakesEffect.AFTER_REBOOT)
-            .withNote("takes effect at boot once the initramfs is rebuilt: notify initramfs from this resource"))
+        .map(c -> c.withTakesEffect(TakesEffect.AFTER_REBOOT))
         .orElse(Change.none("blacklisted: " + String.join(" ", new TreeSet<>(modules))));
     if (!stillLoaded.isEmpty()) {
       change = change.withNote("reboot pending: " + String.join(", ", stillLoaded) + " still loaded until reboot")

@@ -212,8 +212,7 @@ public final class NovaPci implements Module {
       return none;
     }
     Change c = Change.of(Action.UPDATE, path, after, List.of()).plus(FileChange.write(path, file.get(), text, null))
-        .withTakesEffect(TakesEffect.afterRestart(restarted(role)))
-        .withNote("restart " + restarted(role) + " (notify a service handler) for nova to read it");
+        .withTakesEffect(TakesEffect.afterRestart(restarted(role)));
     for (String n : notes) {
       c = c.withNote(n);
     }

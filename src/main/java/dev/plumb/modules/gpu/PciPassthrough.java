@@ -225,8 +225,7 @@ public final class PciPassthrough implements Module {
       }
       List<Command> cmds = new ArrayList<>(change.commands());
       cmds.addAll(runtime);
-      change = change.withCommands(cmds)
-          .withNote("takes effect at boot once the initramfs is rebuilt: notify initramfs from this resource");
+      change = change.withCommands(cmds);
     }
     for (String n : notes) {
       change = change.withNote(n);

@@ -114,7 +114,7 @@ class OpenstackAndAssertTest {
   }
 
   @Test
-  void lint_blacklistedDriver_andCudaBeforeDriver() {
+  void lint_blacklistedDriver_andChangesThatNotifyNoHandler() {
     HostLint.Declared driver = PciPassthroughTest.declared(new NvidiaDriver(), Map.of("version", "367.35"));
     HostLint.Declared blacklist = PciPassthroughTest.declared(new ModuleBlacklist(), Map.of("modules", List.of("nouveau", "nvidia")));
     HostLint.Declared cuda = PciPassthroughTest.declared(new CudaToolkit(), Map.of("version", "8.0.27"));
@@ -122,11 +122,16 @@ class OpenstackAndAssertTest {
     new GpuLints.DriverBlacklisted().check(List.of(blacklist, driver), p);
     assertThat(p.all()).singleElement().satisfies(x -> assertThat(x.message())
         .isEqualTo("module_blacklist of nvidia (test) and nvidia_driver (test) on one host: the driver would never load"));
-    Problems order = new Problems();
-    new GpuLints.CudaAfterDriver().check(List.of(cuda, driver), order);
-    assertThat(order.all()).singleElement().satisfies(x -> assertThat(x.severity()).isEqualTo(Problem.Severity.WARNING));
+    Problems unnotified = new Problems();
+    new GpuLints.UnnotifiedHandlers().check(List.of(blacklist, driver, cuda), unnotified);
+    assertThat(unnotified.all()).singleElement().satisfies(x -> {
+      assertThat(x.severity()).isEqualTo(Problem.Severity.WARNING);
+      assertThat(x.message()).startsWith("module_blacklist[x] changes modprobe.d but notifies no initramfs handler");
+    });
     Problems ok = new Problems();
-    new GpuLints.CudaAfterDriver().check(List.of(driver, cuda), ok);
+    HostLint.Declared notifying = new HostLint.Declared(blacklist.id(), blacklist.module(), blacklist.params(),
+        List.of("initramfs[rebuild]"));
+    new GpuLints.UnnotifiedHandlers().check(List.of(notifying, driver, cuda), ok);
     assertThat(ok.all()).isEmpty();
   }
 
