@@ -273,7 +273,7 @@ final class HostRun {
     int ran = 0;
     for (Command command : step.change().commands()) {
       try {
-        ExecResult r = connection.exec(command.line(), command.stdin(), options.commandTimeout());
+        ExecResult r = connection.exec(command.line(), command.stdin(), timeout(step));
         ran++;
         if (!r.ok()) {
           String err = r.stderrText().strip();
@@ -283,10 +283,17 @@ final class HostRun {
               "`" + command.shown() + "` exited " + r.exitStatus() + (detail.isEmpty() ? "" : ": " + lastLines(detail)), ran);
         }
       } catch (TransportException e) {
-        return new StepResult(step.id(), Status.FAILED, "connection lost while running `" + command.shown() + "`: " + e.getMessage(), ran);
+        String what = e.timedOut() ? "" : "connection lost while running `" + command.shown() + "`: ";
+        return new StepResult(step.id(), Status.FAILED, what + e.getMessage(), ran);
       }
     }
     return new StepResult(step.id(), Status.CHANGED, "", ran);
+  }
+
+  /** The resource's own {@code timeout:}, else the run's. */
+  private java.time.Duration timeout(Step step) {
+    java.time.Duration own = step.resource().timeout();
+    return own.isZero() ? options.commandTimeout() : own;
   }
 
   private static String lastLines(String text) {

@@ -44,8 +44,8 @@ public final class LocalConnection implements Connection {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new TransportException(
-            "command timed out after " + timeout.toSeconds() + " s: " + abbreviate(command), false);
+        throw TransportException.timeout(
+            "command timed out after " + timeout.toSeconds() + " s: " + abbreviate(command), null);
       }
       return new ExecResult(process.exitValue(), out.join(), err.join());
     } catch (InterruptedException e) {

@@ -221,8 +221,8 @@ final class SshConnection implements Connection {
     } catch (TimeoutException e) {
       kill(running);
       closeQuietly(session);
-      throw new TransportException("command timed out after " + describe(limit) + " on "
-          + settings.hostName() + ": " + shown, false, e);
+      throw TransportException.timeout("command timed out after " + describe(limit) + " on "
+          + settings.hostName() + ": " + shown, e);
     } catch (InterruptedException e) {
       closeQuietly(session);
       Thread.currentThread().interrupt();
@@ -253,7 +253,7 @@ final class SshConnection implements Connection {
   private TransportException lost(String shown, Exception cause) {
     boolean timedOut = cause != null && cause.getMessage() != null && cause.getMessage().contains("Timeout");
     if (timedOut && client.isConnected()) {
-      return new TransportException("command timed out on " + settings.hostName() + ": " + shown, false, cause);
+      return TransportException.timeout("command timed out on " + settings.hostName() + ": " + shown, cause);
     }
     return new TransportException("connection to " + settings.hostName() + " (" + settings.destination()
         + ") lost while running a command; its outcome is unknown: " + shown, false, cause);

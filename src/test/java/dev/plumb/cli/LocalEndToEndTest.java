@@ -124,6 +124,31 @@ class LocalEndToEndTest {
   }
 
   @Test
+  void apply_aCommandPastItsResourceTimeout_failsThatStepAndSkipsItsDependentsOnly() throws Exception {
+    Path done = dir.resolve("done");
+    Path independent = dir.resolve("independent");
+    Files.writeString(playbook, """
+        - hosts: localhost
+          resources:
+            - command: {argv: [sleep, "5"]}
+              name: slow
+              timeout: 1s
+            - command: {argv: [touch, %1$s], creates: %1$s}
+              name: after-slow
+              requires: [slow]
+            - command: {argv: [touch, %2$s], creates: %2$s}
+              name: independent
+        """.formatted(done, independent));
+    long start = System.nanoTime();
+    Cli apply = plumb("apply");
+    assertThat((System.nanoTime() - start) / 1e9).as("the 1 s timeout, not the 5 s sleep").isLessThan(4.5);
+    assertThat(apply.exit()).as(apply.toString()).isEqualTo(3);
+    assertThat(apply.out()).contains("timed out", "requires command[slow], which failed");
+    assertThat(done).doesNotExist();
+    assertThat(independent).as("a failed step skips only its dependents").exists();
+  }
+
+  @Test
   void aPlaybookWithThreeMistakes_printsAllThreeWithPositions_andContactsNoHost() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.yml"), """
         - hosts: localhost

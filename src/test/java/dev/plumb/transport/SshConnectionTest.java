@@ -186,7 +186,8 @@ class SshConnectionTest {
       assertThatThrownBy(() -> c.exec("sleep 20", new byte[0], Duration.ofMillis(500)))
           .isInstanceOf(TransportException.class)
           .hasMessageContaining("timed out after 500 ms")
-          .hasMessageContaining("sleep 20");
+          .hasMessageContaining("sleep 20")
+          .satisfies(e -> assertThat(((TransportException) e).timedOut()).as("a timeout, not a lost connection").isTrue());
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       // The connection stays usable after a timed-out command.
       assertThat(c.exec("echo still", new byte[0], T).stdoutText()).isEqualTo("still\n");
@@ -210,6 +211,7 @@ class SshConnectionTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       assertThat(outcome).isInstanceOf(TransportException.class);
       assertThat(((TransportException) outcome).getMessage()).contains("sleep 30").contains("unknown");
+      assertThat(((TransportException) outcome).timedOut()).as("a lost connection, not a timeout").isFalse();
     }
   }
 
