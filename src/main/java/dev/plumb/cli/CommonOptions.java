@@ -44,6 +44,17 @@ final class CommonOptions {
       description = "Trust and record the host key of a host never seen before. A changed key is always refused.")
   boolean acceptNewHostKeys;
 
+  @Option(names = {"-K", "--ask-become-pass"},
+      description = "Ask once for the sudo password (become); it goes to sudo on stdin, never into argv or output. Or set PLUMB_BECOME_PASSWORD.")
+  boolean askBecomePass;
+
+  @Option(names = "--ask-key-passphrase",
+      description = "Ask once for the passphrase of encrypted SSH keys. Or set PLUMB_KEY_PASSPHRASE.")
+  boolean askKeyPassphrase;
+
+  /** The environment plus secrets asked for at the terminal (set by Session); null when none were asked. */
+  java.util.Map<String, String> secretsEnv;
+
   Set<String> tagSet() {
     return new LinkedHashSet<>(tags);
   }

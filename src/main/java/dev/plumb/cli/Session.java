@@ -37,6 +37,9 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
       err.println("    fix: give an inventory file or directory, e.g. -i inventories/lab.yml, or leave -i out for localhost");
       return null;
     }
+    if (!askSecrets(common, err)) {
+      return null;
+    }
     ModuleRegistry registry = ModuleRegistry.withBuiltins();
     try {
       Catalog catalog = Loader.load(new LoadRequest(common.playbook, Optional.ofNullable(common.inventory),
@@ -55,7 +58,40 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
   }
 
   private static TransportOptions transportOptions(CommonOptions common) {
-    return TransportOptions.defaults().withAcceptNewHostKeys(common.acceptNewHostKeys);
+    TransportOptions options = TransportOptions.defaults().withAcceptNewHostKeys(common.acceptNewHostKeys);
+    return common.secretsEnv == null ? options : options.withEnv(common.secretsEnv);
+  }
+
+  /**
+   * Asks for the secrets the user asked to be asked for, once, before any host is contacted, and
+   * hands them to the transport as if they came from the environment.
+   *
+   * @return false when a secret was asked for but there is no terminal to ask on
+   */
+  static boolean askSecrets(CommonOptions common, PrintWriter err) {
+    if (!common.askBecomePass && !common.askKeyPassphrase) {
+      return true;
+    }
+    Map<String, String> env = new LinkedHashMap<>(System.getenv());
+    if (common.askBecomePass && !ask(env, Connections.BECOME_PASSWORD_ENV, "BECOME password: ", err)) {
+      return false;
+    }
+    if (common.askKeyPassphrase && !ask(env, Connections.KEY_PASSPHRASE_ENV, "SSH key passphrase: ", err)) {
+      return false;
+    }
+    common.secretsEnv = env;
+    return true;
+  }
+
+  private static boolean ask(Map<String, String> env, String variable, String prompt, PrintWriter err) {
+    java.io.Console console = System.console();
+    if (console == null) {
+      err.println("plumb: cannot ask for a secret without a terminal; set " + variable + " instead");
+      return false;
+    }
+    char[] secret = console.readPassword("%s", prompt);
+    env.put(variable, secret == null ? "" : new String(secret));
+    return true;
   }
 
   private static Map<String, String> scalarVars(Host host) {

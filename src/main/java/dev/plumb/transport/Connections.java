@@ -10,9 +10,9 @@ import java.util.Map;
 public final class Connections {
   private Connections() {}
 
-  static final String BECOME_PASSWORD_ENV = "PLUMB_BECOME_PASSWORD";
-  static final String SSH_PASSWORD_ENV = "PLUMB_SSH_PASSWORD";
-  static final String KEY_PASSPHRASE_ENV = "PLUMB_KEY_PASSPHRASE";
+  public static final String BECOME_PASSWORD_ENV = "PLUMB_BECOME_PASSWORD";
+  public static final String SSH_PASSWORD_ENV = "PLUMB_SSH_PASSWORD";
+  public static final String KEY_PASSPHRASE_ENV = "PLUMB_KEY_PASSPHRASE";
 
   /**
    * Connects to {@code hostName} as its inventory variables say (Ansible names first, plumb's short
