@@ -50,8 +50,7 @@ public final class CommandModule implements Module {
     if (params.has("argv") && params.strings("argv").isEmpty()) {
       problems.error(params.mark("argv"), "argv is empty", "give at least the program to run");
     }
-    params.optional("creates").filter(p -> !p.startsWith("/")).ifPresent(p ->
-        problems.error(params.mark("creates"), "creates '" + p + "' is not absolute", "write the full path"));
+    ParamChecks.absolutePath(params, "creates", problems);
     params.optional("timeout").ifPresent(t -> {
       if (!t.strip().matches("[0-9]+") || Long.parseLong(t.strip()) <= 0 || t.strip().length() > 9) {
         problems.error(params.mark("timeout"), "timeout '" + t + "' is not a positive number of seconds", "e.g. timeout: 600");

@@ -50,15 +50,8 @@ public final class FileModule implements Module {
 
   @Override
   public void validate(Params params, Problems problems) {
-    String path = params.string("path");
-    if (!path.startsWith("/")) {
-      problems.error(params.mark("path"), "path '" + path + "' is not absolute",
-          "write the full path, e.g. /etc/" + path.replaceFirst("^\\./", ""));
-    }
-    String state = params.string("state");
-    if (!state.equals("present") && !state.equals("absent")) {
-      problems.error(params.mark("state"), "state '" + state + "' is not present or absent", "use present or absent");
-    }
+    ParamChecks.absolutePath(params, "path", problems);
+    ParamChecks.presentOrAbsent(params, problems);
     if (params.has("content") && params.has("lines")) {
       problems.error(params.mark("lines"), "content and lines are both given", "keep one of them");
     }

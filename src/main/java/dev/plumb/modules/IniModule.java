@@ -51,14 +51,8 @@ public final class IniModule implements Module {
 
   @Override
   public void validate(Params params, Problems problems) {
-    String path = params.string("path");
-    if (!path.startsWith("/")) {
-      problems.error(params.mark("path"), "path '" + path + "' is not absolute", "write the full path");
-    }
-    String state = params.string("state");
-    if (!state.equals("present") && !state.equals("absent")) {
-      problems.error(params.mark("state"), "state '" + state + "' is not present or absent", "use present or absent");
-    }
+    ParamChecks.absolutePath(params, "path", problems);
+    ParamChecks.presentOrAbsent(params, problems);
     String json = params.string("json");
     if (!json.equals("auto") && !Params.isBool(json)) {
       problems.error(params.mark("json"), "json '" + json + "' is not true, false or auto", "use true, false or auto");

@@ -56,15 +56,11 @@ public final class LineModule implements Module {
 
   @Override
   public void validate(Params params, Problems problems) {
-    String path = params.string("path");
-    if (!path.startsWith("/")) {
-      problems.error(params.mark("path"), "path '" + path + "' is not absolute", "write the full path");
-    }
-    String state = params.string("state");
-    if (!state.equals("present") && !state.equals("absent")) {
-      problems.error(params.mark("state"), "state '" + state + "' is not present or absent", "use present or absent");
+    ParamChecks.absolutePath(params, "path", problems);
+    if (!ParamChecks.presentOrAbsent(params, problems)) {
       return;
     }
+    String state = params.string("state");
     if (params.has("regexp") && params.has("key")) {
       problems.error(params.mark("key"), "regexp and key are both given", "keep one of them");
     }

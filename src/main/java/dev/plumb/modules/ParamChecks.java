@@ -1,0 +1,25 @@
+package dev.plumb.modules;
+
+import dev.plumb.source.Problems;
+
+/** Checks that many modules make of their parameters, with one wording. */
+public final class ParamChecks {
+  private ParamChecks() {}
+
+  /** The parameter, when given, is an absolute path. */
+  public static void absolutePath(Params params, String name, Problems problems) {
+    params.optional(name).filter(p -> !p.startsWith("/")).ifPresent(p ->
+        problems.error(params.mark(name), name + " '" + p + "' is not absolute",
+            "write the full path, e.g. /etc/" + p.replaceFirst("^\\./", "")));
+  }
+
+  /** {@code state} is present or absent; false (and an error) when it is neither. */
+  public static boolean presentOrAbsent(Params params, Problems problems) {
+    String state = params.string("state");
+    if (state.equals("present") || state.equals("absent")) {
+      return true;
+    }
+    problems.error(params.mark("state"), "state '" + state + "' is not present or absent", "use present or absent");
+    return false;
+  }
+}
