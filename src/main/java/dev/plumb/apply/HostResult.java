@@ -1,5 +1,6 @@
 package dev.plumb.apply;
 
+import dev.plumb.facts.FactSet;
 import dev.plumb.plan.HostPlan;
 import java.util.List;
 import java.util.Optional;
@@ -10,13 +11,16 @@ import java.util.Optional;
  * @param host the host's name
  * @param outcome the verdict
  * @param plan its plan (empty when the host was unreachable before facts were read)
- * @param steps what apply did, step by step (empty for plan and check)
+ * @param steps what apply did with the plan's steps (empty for plan and check)
  * @param problems messages: the unreachable reason, resources that did not converge, lint errors
  * @param execs exec channels opened on the host (facts are one)
  * @param rebooted whether apply rebooted it
  * @param seconds wall time spent on this host
  * @param facts the facts the plan was made from (for the ledger); empty when none were read
  * @param afterReboot apply only: the plan made again from the facts read after the reboot
+ * @param afterRebootSteps what apply did with that second plan's steps
+ * @param rebootPending the host still needs a reboot for its state to be live: from the plan for
+ *     plan and check, from the facts re-read at the end for apply
  */
 public record HostResult(
     String host,
@@ -27,12 +31,15 @@ public record HostResult(
     int execs,
     boolean rebooted,
     double seconds,
-    Optional<dev.plumb.facts.FactSet> facts,
-    Optional<HostPlan> afterReboot) {
+    Optional<FactSet> facts,
+    Optional<HostPlan> afterReboot,
+    List<StepResult> afterRebootSteps,
+    boolean rebootPending) {
 
   public HostResult {
     steps = List.copyOf(steps);
     problems = List.copyOf(problems);
+    afterRebootSteps = List.copyOf(afterRebootSteps);
   }
 
   /** The verdict for a host, worst last. */
@@ -51,17 +58,21 @@ public record HostResult(
     }
   }
 
-  /** The same result with the facts it was planned from. */
-  HostResult withFacts(dev.plumb.facts.FactSet read) {
-    return new HostResult(host, outcome, plan, steps, problems, execs, rebooted, seconds, Optional.of(read), afterReboot);
+  /** A host that ended before it had a plan: unreachable, or its facts could not be read. */
+  static HostResult withoutPlan(String host, Outcome outcome, String problem, int execs, double seconds) {
+    return new HostResult(host, outcome, Optional.empty(), List.of(), List.of(problem), execs, false, seconds,
+        Optional.empty(), Optional.empty(), List.of(), false);
   }
 
-  /** Whether the host still needs a reboot for its state to be live. */
-  public boolean rebootPending() {
-    if (rebooted) {
-      return afterReboot.map(p -> p.steps().stream().anyMatch(s -> s.changes()
-          && s.change().takesEffect() instanceof dev.plumb.modules.TakesEffect.AfterReboot)).orElse(false);
-    }
-    return plan.map(HostPlan::rebootPending).orElse(false);
+  /** plan and check: the verdict on a plan. */
+  static HostResult planned(String host, Outcome outcome, HostPlan plan, List<String> problems, int execs, double seconds) {
+    return new HostResult(host, outcome, Optional.of(plan), List.of(), problems, execs, false, seconds,
+        Optional.empty(), Optional.empty(), List.of(), plan.rebootPending());
+  }
+
+  /** The same result with the facts it was planned from. */
+  HostResult withFacts(FactSet read) {
+    return new HostResult(host, outcome, plan, steps, problems, execs, rebooted, seconds, Optional.of(read), afterReboot,
+        afterRebootSteps, rebootPending);
   }
 }

@@ -64,16 +64,15 @@ final class HostRun {
       public void close() {}
     };
     if (recorded.asRead().isEmpty()) {
-      return new HostResult(catalog.host().name(), Outcome.FAILED, Optional.empty(), List.of(),
-          List.of("no facts are recorded for this host; run check or apply with --record first"), 0, false, since(start),
-          Optional.empty(), Optional.empty());
+      return HostResult.withoutPlan(catalog.host().name(), Outcome.FAILED,
+          "no facts are recorded for this host; run check or apply with --record first", 0, since(start));
     }
     List<String> missing = planner.factsNeeded(catalog).stream()
         .filter(f -> !recorded.asRead().containsKey(f)).map(String::valueOf).toList();
     if (!missing.isEmpty()) {
-      return new HostResult(catalog.host().name(), Outcome.FAILED, Optional.empty(), List.of(),
-          List.of("the recorded facts lack " + missing.size() + " fact(s) this playbook needs (first: " + missing.get(0)
-              + "); run plan without --facts-from to read them"), 0, false, since(start), Optional.empty(), Optional.empty());
+      return HostResult.withoutPlan(catalog.host().name(), Outcome.FAILED, "the recorded facts lack " + missing.size()
+          + " fact(s) this playbook needs (first: " + missing.get(0) + "); run plan without --facts-from to read them",
+          0, since(start));
     }
     return planAndRun(recorded, none, start).withFacts(recorded);
   }
@@ -85,15 +84,15 @@ final class HostRun {
     try {
       connection = open();
     } catch (TransportException e) {
-      return new HostResult(name, Outcome.UNREACHABLE, Optional.empty(), List.of(), List.of(e.getMessage()), 0, false, since(start), Optional.empty(), Optional.empty());
+      return HostResult.withoutPlan(name, Outcome.UNREACHABLE, e.getMessage(), 0, since(start));
     }
     try {
       FactSet facts;
       try {
         facts = FactReader.read(connection, planner.factsNeeded(catalog), options.factTimeout());
       } catch (TransportException e) {
-        return new HostResult(name, e.unreachable() ? Outcome.UNREACHABLE : Outcome.FAILED, Optional.empty(),
-            List.of(), List.of(e.getMessage()), execs.get(), false, since(start), Optional.empty(), Optional.empty());
+        return HostResult.withoutPlan(name, e.unreachable() ? Outcome.UNREACHABLE : Outcome.FAILED, e.getMessage(),
+            execs.get(), since(start));
       }
       return planAndRun(facts, connection, start).withFacts(facts);
     } finally {
@@ -107,10 +106,10 @@ final class HostRun {
     List<String> lintErrors = plan.problems().stream().filter(Problem::isError).map(Problem::render).toList();
     if (options.mode() != Mode.APPLY) {
       Outcome outcome = !lintErrors.isEmpty() ? Outcome.FAILED : plan.hasChanges() ? Outcome.CHANGED : Outcome.CONVERGED;
-      return new HostResult(name, outcome, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty(), Optional.empty());
+      return HostResult.planned(name, outcome, plan, lintErrors, execs.get(), since(start));
     }
     if (!lintErrors.isEmpty()) {
-      return new HostResult(name, Outcome.FAILED, Optional.of(plan), List.of(), lintErrors, execs.get(), false, since(start), Optional.empty(), Optional.empty());
+      return HostResult.planned(name, Outcome.FAILED, plan, lintErrors, execs.get(), since(start));
     }
     return apply(plan, facts, connection, start);
   }
@@ -154,20 +153,25 @@ final class HostRun {
     }
   }
 
+  /** What re-reading the facts after apply found. */
+  private record Verification(List<String> problems, boolean rebootPending) {}
+
   private HostResult apply(HostPlan plan, FactSet facts, Connection connection, long start) {
-    String name = catalog.host().name();
     Phase first = runSteps(plan, connection, plan.rebootPlanned());
     if (first.failed()) {
-      return result(Outcome.FAILED, plan, first.results().values(), first.failures(), false, Optional.empty(), start);
+      return applied(Outcome.FAILED, plan, first, first.failures(), null, null, plan.rebootPending(), start);
     }
     if (!plan.rebootPlanned()) {
-      List<String> problems = first.commandsRun() > 0 ? verify(connection, Set.of()) : List.of();
-      Outcome outcome = !problems.isEmpty() ? Outcome.FAILED : first.commandsRun() > 0 ? Outcome.CHANGED : Outcome.CONVERGED;
-      return result(outcome, plan, first.results().values(), problems, false, Optional.empty(), start);
+      if (first.commandsRun() == 0) {
+        return applied(Outcome.CONVERGED, plan, first, List.of(), null, null, plan.rebootPending(), start);
+      }
+      Verification v = verify(connection, Set.of(), null);
+      return applied(v.problems().isEmpty() ? Outcome.CHANGED : Outcome.FAILED, plan, first, v.problems(), null, null,
+          v.rebootPending(), start);
     }
     Optional<String> rebootProblem = reboot(connection, facts);
     if (rebootProblem.isPresent()) {
-      return result(Outcome.FAILED, plan, first.results().values(), List.of(rebootProblem.get()), false, Optional.empty(), start);
+      return applied(Outcome.FAILED, plan, first, List.of(rebootProblem.get()), null, null, true, start);
     }
     // After the one reboot: plan again from what the host now is. Steps that were blocked until
     // the reboot (the driver while nouveau was loaded) run now; no second reboot, whatever they need.
@@ -175,10 +179,8 @@ final class HostRun {
       FactSet after = FactReader.read(again, planner.factsNeeded(catalog), options.factTimeout());
       HostPlan second = planner.plan(catalog, after, RebootPolicy.NEVER);
       Phase phase2 = runSteps(second, again, false);
-      Map<String, StepResult> merged = new LinkedHashMap<>(first.results());
-      merged.putAll(phase2.results());
       if (phase2.failed()) {
-        return result(Outcome.FAILED, plan, merged.values(), phase2.failures(), true, Optional.of(second), start);
+        return applied(Outcome.FAILED, plan, first, phase2.failures(), second, phase2, second.rebootPending(), start);
       }
       Set<String> mustBeLive = new java.util.HashSet<>();
       for (Step s : plan.steps()) {
@@ -188,19 +190,22 @@ final class HostRun {
           mustBeLive.add(s.id());
         }
       }
-      List<String> problems = verify(again, mustBeLive);
-      return result(problems.isEmpty() ? Outcome.CHANGED : Outcome.FAILED, plan, merged.values(), problems, true,
-          Optional.of(second), start);
+      // Facts read just after the reboot are still current when the second phase ran nothing.
+      Verification v = verify(again, mustBeLive, phase2.commandsRun() == 0 ? after : null);
+      return applied(v.problems().isEmpty() ? Outcome.CHANGED : Outcome.FAILED, plan, first, v.problems(), second, phase2,
+          v.rebootPending(), start);
     } catch (TransportException e) {
-      return result(Outcome.FAILED, plan, first.results().values(),
-          List.of("rebooted, but could not plan again afterwards: " + e.getMessage()), true, Optional.empty(), start);
+      return applied(Outcome.FAILED, plan, first, List.of("rebooted, but could not plan again afterwards: " + e.getMessage()),
+          null, null, true, start);
     }
   }
 
-  private HostResult result(Outcome outcome, HostPlan plan, java.util.Collection<StepResult> steps, List<String> problems,
-      boolean rebooted, Optional<HostPlan> afterReboot, long start) {
-    return new HostResult(catalog.host().name(), outcome, Optional.of(plan), List.copyOf(steps), problems, execs.get(),
-        rebooted, since(start), Optional.empty(), afterReboot);
+  /** An apply result; {@code second} and {@code phase2} are null when there was no second phase. */
+  private HostResult applied(Outcome outcome, HostPlan plan, Phase first, List<String> problems, HostPlan second,
+      Phase phase2, boolean rebootPending, long start) {
+    return new HostResult(catalog.host().name(), outcome, Optional.of(plan), List.copyOf(first.results().values()), problems,
+        execs.get(), second != null, since(start), Optional.empty(), Optional.ofNullable(second),
+        phase2 == null ? List.of() : List.copyOf(phase2.results().values()), rebootPending);
   }
 
   /**
@@ -338,14 +343,15 @@ final class HostRun {
   }
 
   /** Re-reads facts and names every resource that did not converge (Terraform's consistency check). */
-  private List<String> verify(Connection existing, Set<String> mustBeLive) {
+  /**
+   * Re-reads the facts (or uses {@code current} when they are known to be fresh) and names every
+   * resource that did not converge (Terraform's consistency check), and what still waits for a
+   * reboot that should already have happened.
+   */
+  private Verification verify(Connection connection, Set<String> mustBeLive, FactSet current) {
     List<String> problems = new ArrayList<>();
-    Connection connection = existing;
     try {
-      if (connection == null) {
-        connection = open();
-      }
-      FactSet after = FactReader.read(connection, planner.factsNeeded(catalog), options.factTimeout());
+      FactSet after = current != null ? current : FactReader.read(connection, planner.factsNeeded(catalog), options.factTimeout());
       HostPlan check = planner.plan(catalog, after, RebootPolicy.NEVER);
       for (Step s : check.steps()) {
         if (s.changes() && s.change().label() != Label.OPAQUE) {
@@ -360,14 +366,11 @@ final class HostRun {
         problems.add("after one reboot the running state still differs from the next boot; not rebooting again: "
             + String.join("; ", stillPending));
       }
+      return new Verification(problems, check.rebootPending());
     } catch (TransportException e) {
       problems.add("could not re-read facts to verify the result: " + e.getMessage());
-    } finally {
-      if (connection != null && connection != existing) {
-        connection.close();
-      }
+      return new Verification(problems, true);
     }
-    return problems;
   }
 
   private static void sleep(long millis) {

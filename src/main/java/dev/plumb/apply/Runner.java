@@ -77,8 +77,8 @@ public final class Runner {
       return run.run();
     } catch (RuntimeException e) {
       // A bug must not take the other hosts down with it; it is reported as this host's failure.
-      return new HostResult(host.host().name(), HostResult.Outcome.FAILED, java.util.Optional.empty(), List.of(),
-          List.of("internal error: " + e + "; please report this as a bug"), 0, false, 0, java.util.Optional.empty(), java.util.Optional.empty());
+      return HostResult.withoutPlan(host.host().name(), HostResult.Outcome.FAILED,
+          "internal error: " + e + "; please report this as a bug", 0, 0);
     }
   }
 

@@ -55,7 +55,9 @@ final class JsonRenderer {
     h.plan().ifPresent(p -> p.steps().forEach(s -> steps.add(step(s, results.get(s.id())))));
     m.put("steps", steps);
     List<Object> after = new ArrayList<>();
-    h.afterReboot().ifPresent(p -> p.steps().forEach(s -> after.add(step(s, results.get(s.id())))));
+    Map<String, StepResult> second = new LinkedHashMap<>();
+    h.afterRebootSteps().forEach(r -> second.put(r.id(), r));
+    h.afterReboot().ifPresent(p -> p.steps().forEach(s -> after.add(step(s, second.get(s.id())))));
     m.put("after_reboot", after);
     List<Object> lint = new ArrayList<>();
     h.plan().ifPresent(p -> p.problems().forEach(pr -> lint.add(Map.of(

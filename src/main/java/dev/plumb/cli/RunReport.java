@@ -4,7 +4,6 @@ import dev.plumb.apply.HostResult;
 import dev.plumb.apply.HostResult.Outcome;
 import dev.plumb.apply.Mode;
 import dev.plumb.modules.Action;
-import dev.plumb.plan.HostPlan;
 import dev.plumb.plan.Step;
 import java.util.EnumMap;
 import java.util.List;
@@ -39,7 +38,7 @@ record RunReport(Mode mode, String playbook, List<HostResult> hosts, double seco
   }
 
   long rebootsPending() {
-    return hosts.stream().filter(h -> h.plan().map(HostPlan::rebootPending).orElse(false) && !h.rebooted()).count();
+    return hosts.stream().filter(HostResult::rebootPending).count();
   }
 
   /**

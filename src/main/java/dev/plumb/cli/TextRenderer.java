@@ -62,7 +62,9 @@ final class TextRenderer {
       HostPlan after = host.afterReboot().get();
       if (after.hasChanges() || after.blocked()) {
         out.append("  ").append(style.bold("after the reboot, planned again from the host's facts:")).append('\n');
-        steps(out, after, results);
+        Map<String, StepResult> second = new java.util.LinkedHashMap<>();
+        host.afterRebootSteps().forEach(r -> second.put(r.id(), r));
+        steps(out, after, second);
       } else {
         out.append("  ").append(style.dim("after the reboot: planned again from the host's facts, nothing left to do")).append('\n');
       }

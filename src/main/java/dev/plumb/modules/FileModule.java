@@ -52,6 +52,7 @@ public final class FileModule implements Module {
   public void validate(Params params, Problems problems) {
     ParamChecks.absolutePath(params, "path", problems);
     ParamChecks.presentOrAbsent(params, problems);
+    String state = params.string("state");
     if (params.has("content") && params.has("lines")) {
       problems.error(params.mark("lines"), "content and lines are both given", "keep one of them");
     }

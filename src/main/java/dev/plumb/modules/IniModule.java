@@ -53,6 +53,7 @@ public final class IniModule implements Module {
   public void validate(Params params, Problems problems) {
     ParamChecks.absolutePath(params, "path", problems);
     ParamChecks.presentOrAbsent(params, problems);
+    String state = params.string("state");
     String json = params.string("json");
     if (!json.equals("auto") && !Params.isBool(json)) {
       problems.error(params.mark("json"), "json '" + json + "' is not true, false or auto", "use true, false or auto");

@@ -57,6 +57,7 @@ public final class PackageModule implements Module {
     names.stream().filter(n -> !NAME.matcher(n).matches()).forEach(n ->
         problems.error(params.mark("name"), "'" + n + "' is not a package name", "use the name as apt or dnf knows it"));
     ParamChecks.presentOrAbsent(params, problems);
+    String state = params.string("state");
     params.optional("version").ifPresent(v -> {
       if (!VERSION.matcher(v).matches()) {
         problems.error(params.mark("version"), "'" + v + "' is not a package version", "e.g. 535.183.01-0ubuntu1");
