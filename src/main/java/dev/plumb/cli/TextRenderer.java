@@ -147,7 +147,9 @@ final class TextRenderer {
     return switch (host.outcome()) {
       case CONVERGED -> name + "  " + style.green("ok") + (host.rebootPending() ? style.yellow("  (reboot pending)") : "");
       case CHANGED -> {
-        List<String> ids = host.plan().orElseThrow().changes().stream().map(Step::id).toList();
+        // Handlers are consequences of the drift (a restart because a file changed), not drift.
+        List<String> ids = host.plan().orElseThrow().changes().stream()
+            .filter(st -> !st.resource().handler()).map(Step::id).toList();
         String what = ids.isEmpty() ? "reboot due" : String.join(", ", ids);
         yield name + "  " + style.yellow("drift: " + what);
       }
