@@ -44,25 +44,6 @@ final class HostRun {
   /** Plans from facts recorded earlier (plan --facts-from): no host is contacted. */
   HostResult planFrom(FactSet recorded) {
     long start = System.nanoTime();
-    Connection none = new Connection() {
-      @Override
-      public String host() {
-        return catalog.host().name();
-      }
-
-      @Override
-      public ExecResult exec(String command, byte[] stdin, java.time.Duration timeout) throws TransportException {
-        throw new TransportException("planning from recorded facts never contacts the host", false);
-      }
-
-      @Override
-      public int execCount() {
-        return 0;
-      }
-
-      @Override
-      public void close() {}
-    };
     if (recorded.asRead().isEmpty()) {
       return HostResult.withoutPlan(catalog.host().name(), Outcome.FAILED,
           "no facts are recorded for this host; run check or apply with --record first", 0, since(start));
@@ -74,7 +55,7 @@ final class HostRun {
           + " fact(s) this playbook needs (first: " + missing.get(0) + "); run plan without --facts-from to read them",
           0, since(start));
     }
-    return planAndRun(recorded, none, start).withFacts(recorded);
+    return planAndRun(recorded, new Offline(catalog.host().name()), start).withFacts(recorded);
   }
 
   HostResult run() {
@@ -116,29 +97,47 @@ final class HostRun {
 
   /** Opens a connection whose execs are counted for this host's result. */
   private Connection open() throws TransportException {
-    Connection c = connector.open(catalog.host());
-    return new Connection() {
-      @Override
-      public String host() {
-        return c.host();
-      }
+    return new Counting(connector.open(catalog.host()), execs);
+  }
 
-      @Override
-      public ExecResult exec(String command, byte[] stdin, java.time.Duration timeout) throws TransportException {
-        execs.incrementAndGet();
-        return c.exec(command, stdin, timeout);
-      }
+  /** Counts every exec, over however many connections a run opens (a reboot needs new ones). */
+  private record Counting(Connection inner, java.util.concurrent.atomic.AtomicInteger count) implements Connection {
+    @Override
+    public String host() {
+      return inner.host();
+    }
 
-      @Override
-      public int execCount() {
-        return c.execCount();
-      }
+    @Override
+    public ExecResult exec(String command, byte[] stdin, java.time.Duration timeout) throws TransportException {
+      count.incrementAndGet();
+      return inner.exec(command, stdin, timeout);
+    }
 
-      @Override
-      public void close() {
-        c.close();
-      }
-    };
+    @Override
+    public int execCount() {
+      return inner.execCount();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  /** Stands in for a connection when planning from recorded facts; planning never uses it. */
+  private record Offline(String host) implements Connection {
+    @Override
+    public ExecResult exec(String command, byte[] stdin, java.time.Duration timeout) throws TransportException {
+      throw new TransportException("planning from recorded facts never contacts the host", false);
+    }
+
+    @Override
+    public int execCount() {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** What running one plan's steps did. */
