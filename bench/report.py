@@ -86,9 +86,36 @@ for n in sizes:
         if "hosts" in m and m["hosts"] != n:
             notes.append(f"N={n} {k}: report has {m['hosts']} hosts")
 table = "\n".join(lines) + "\n"
+
+# --- targets (issue 6), judged on this run's medians ---------------------------------------------
+def verdict(ok):
+    return "**met**" if ok else "**not met**"
+tg = []
+if 50 in med and g(50, "check", "wall") and g(50, "floor", "wall"):
+    r = g(50, "check", "wall") / g(50, "floor", "wall")
+    tg.append(f"| `plumb check` on 50 hosts <= 1.3x the floor | {r:.2f}x ({f(g(50, 'check', 'wall'))} vs {f(g(50, 'floor', 'wall'))}) | {verdict(r <= 1.3)} |")
+if 50 in med and g(50, "ansible", "wall") and g(50, "check", "wall"):
+    r = g(50, "ansible", "wall") / g(50, "check", "wall")
+    tg.append(f"| >= 15x faster than Ansible (50 hosts) | {r:.1f}x ({f(g(50, 'ansible', 'wall'))} vs {f(g(50, 'check', 'wall'))}) | {verdict(r >= 15)} |")
+if 1 in med and g(1, "check", "wall"):
+    w = g(1, "check", "wall")
+    tg.append(f"| 1 host: <= 1.0 s wall including JVM start | {f(w)} (slowest run {f(max(g(1, 'check', 'wall_all')))}) | {verdict(w <= 1.0)} |")
+big = max(sizes)
+if big >= 200 and med[big].get("check"):
+    m = med[big]["check"]
+    done = m.get("hosts") == big and m["rc"] == [2]
+    tg.append(f"| {big} hosts: completes, peak RSS <= 512 MiB | {'completed' if done else 'did not complete'}, RSS {f(m['rss_mib_max'], 'MiB', 0)} (max of runs) | {verdict(done and m['rss_mib_max'] <= 512)} |")
+if len(sizes) >= 3 and all(g(n, "check", "wall") for n in sizes):
+    parts = []
+    for a, b in zip(sizes, sizes[1:]):
+        dw = (g(b, "check", "wall") - g(a, "check", "wall")) / (b - a) * 1000
+        dc = (g(b, "check", "cpu") - g(a, "check", "cpu")) / (b - a) * 1000
+        parts.append(f"{a}->{b}: {dw:.0f} ms wall, {dc:.1f} ms cpu")
+    tg.append("| cost grows linearly with N (marginal cost per added host, check) | " + "; ".join(parts) + " | see below |")
+targets = "| target | this run | |\n|---|---|---|\n" + "\n".join(tg) + "\n"
 if notes:
     table += "\nAnomalies: " + "; ".join(notes) + "\n"
-open(os.path.join(res, "table.md"), "w").write(table)
+open(os.path.join(res, "table.md"), "w").write(table + "\nTargets:\n\n" + targets)
 
 # --- SVG: wall time against N (log-log), floor / plumb check / ansible ---------------------------
 import math
@@ -134,7 +161,7 @@ open(os.path.join(res, "wall.svg"), "w").write("\n".join(svg) + "\n")
 # --- BENCHMARKS.md table section ------------------------------------------------------------------
 BEGIN, END = "<!-- bench:begin (written by bench/run; do not edit by hand) -->", "<!-- bench:end -->"
 section = (BEGIN + "\n\nMachine and run:\n\n```\n" + machine + "\n```\n\n" + table +
-           "\n![wall time against N](bench/results/wall.svg)\n\n" + END)
+           "\n![wall time against N](bench/results/wall.svg)\n\nTargets, judged by bench/run on this run:\n\n" + targets + "\n" + END)
 if os.path.exists(md_path):
     text = open(md_path).read()
     if BEGIN in text and END in text:
