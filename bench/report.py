@@ -40,6 +40,11 @@ for n in sizes:
 
 json.dump({"machine": machine, "medians": med, "raw": rows}, open(os.path.join(res, "results.json"), "w"), indent=1)
 
+def runs_note(n, k):
+    m = med[n].get(k)
+    return f" ({m['runs']} run{'s' if m['runs'] != 1 else ''})" if m and m["runs"] < max(
+        (med[x].get("floor", {}).get("runs", 0) for x in sizes), default=0) else ""
+
 def f(x, unit="s", nd=2):
     return "–" if x is None else f"{x:.{nd}f}{(' ' + unit) if unit else ''}"
 
@@ -65,9 +70,9 @@ for n in sizes:
         str(n), f(fl), f(ck), f(g(n, "check", "cpu")), f(g(n, "check", "rss_mib"), "MiB", 0),
         f(an), f(g(n, "ansible", "cpu")), f(g(n, "ansible", "rss_mib"), "MiB", 0),
         f(ck / fl if ck and fl else None, "×"), f(an / ck if an and ck else None, "×", 1),
-        f"{f(au['wall'])} / {f(au['cpu'])} / {f(au['rss_mib'], 'MiB', 0)}" if au else "–",
-        f"{f(ac['wall'])} / {f(ac['cpu'])} / {f(ac['rss_mib'], 'MiB', 0)}" if ac else "–",
-        f(g(n, "check_converged", "wall")),
+        f"{f(au['wall'])} / {f(au['cpu'])} / {f(au['rss_mib'], 'MiB', 0)}{runs_note(n, 'apply_unconverged')}" if au else "–",
+        f"{f(ac['wall'])} / {f(ac['cpu'])} / {f(ac['rss_mib'], 'MiB', 0)}{runs_note(n, 'apply_converged')}" if ac else "–",
+        f(g(n, "check_converged", "wall")) + runs_note(n, "check_converged"),
         f"{ck_ex} / {execs(n, 'apply_unconverged')} / {execs(n, 'apply_converged')}",
     ]) + " |")
 
@@ -83,6 +88,9 @@ for n in sizes:
             notes.append(f"N={n} {k}: exit codes {m['rc']} (expected {ok_rc})")
         if k == "ansible" and m.get("bad_hosts"):
             notes.append(f"N={n} ansible: {m['bad_hosts']} hosts unreachable or failed")
+        if k in ("check", "apply_unconverged") and m.get("outcomes", {}).get("converged"):
+            notes.append(f"N={n} {k}: {m['outcomes']['converged']} of {n} hosts were already converged"
+                         " (should be 0 on a fresh fleet)")
         if "hosts" in m and m["hosts"] != n:
             notes.append(f"N={n} {k}: report has {m['hosts']} hosts")
 table = "\n".join(lines) + "\n"
