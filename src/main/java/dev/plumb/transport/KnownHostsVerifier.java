@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
@@ -31,6 +32,15 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts.KnownHostEntry;
 final class KnownHostsVerifier implements HostKeyVerifier {
 
   private record Located(Path file, int line, KnownHostEntry entry) {}
+
+  /** A known_hosts file as last parsed: reused while its content is the same. */
+  private record Parsed(String content, List<Located> entries) {}
+
+  // Parsing an entry decodes (and, for ed25519, validates) its key: ~0.3 ms each. Every connection
+  // builds its own verifier, so without this cache a fleet of N hosts whose keys share one file
+  // parsed N x N entries (at 500 hosts, half of plumb's CPU). The file is still read by every
+  // verifier, so a change to it (a key accepted, a line edited) is seen exactly as before.
+  private static final ConcurrentHashMap<Path, Parsed> PARSED = new ConcurrentHashMap<>();
 
   private final String hostName;
   private final List<Path> files;
@@ -58,12 +68,22 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     if (!Files.isRegularFile(file)) {
       return;
     }
-    List<String> lines;
+    String content;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      content = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read known_hosts file " + file, e);
     }
+    // compute() parses once while concurrent verifiers of the same file wait for the result.
+    Parsed parsed = PARSED.compute(file.toAbsolutePath().normalize(),
+        (key, old) -> old != null && old.content().equals(content) ? old
+            : new Parsed(content, parse(factory, file, content)));
+    entries.addAll(parsed.entries());
+  }
+
+  private static List<Located> parse(OpenSSHKnownHosts.EntryFactory factory, Path file, String content) {
+    List<Located> entries = new ArrayList<>();
+    List<String> lines = content.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       try {
         KnownHostEntry entry = factory.parseEntry(lines.get(i));
@@ -74,6 +94,15 @@ final class KnownHostsVerifier implements HostKeyVerifier {
         // A line sshj cannot parse (unknown key type, garbage) cannot vouch for any host: skip it,
         // as OpenSSH does.
       }
+    }
+    return List.copyOf(entries);
+  }
+
+  // Entries are shared by the verifiers of concurrent connections (PARSED), and a hashed entry's
+  // matcher keeps a MAC whose state is not thread-safe: one caller at a time per entry.
+  private static boolean applies(Located located, String name) throws IOException {
+    synchronized (located.entry()) {
+      return located.entry().appliesTo(name);
     }
   }
 
@@ -99,8 +128,12 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     List<Located> applicable = new ArrayList<>();
     for (Located located : entries) {
       try {
-        if (located.entry().appliesTo(name)) {
-          if (located.entry().appliesTo(type, name) && located.entry().verify(key)) {
+        if (applies(located, name)) {
+          boolean matches;
+          synchronized (located.entry()) {
+            matches = located.entry().appliesTo(type, name) && located.entry().verify(key);
+          }
+          if (matches) {
             return true;
           }
           applicable.add(located);
@@ -202,7 +235,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     List<String> algorithms = new ArrayList<>();
     for (Located located : entries) {
       try {
-        if (located.entry().appliesTo(name) && located.entry().getType() != KeyType.UNKNOWN) {
+        if (applies(located, name) && located.entry().getType() != KeyType.UNKNOWN) {
           algorithms.add(located.entry().getType().toString());
         }
       } catch (IOException e) {
