@@ -1,16 +1,15 @@
 package dev.plumb.cli;
 
+import dev.plumb.apply.HostResult;
+import dev.plumb.apply.Mode;
+import dev.plumb.apply.RunOptions;
+import dev.plumb.apply.Runner;
 import dev.plumb.facts.Fact;
-import dev.plumb.facts.FactReader;
 import dev.plumb.facts.FactResult;
-import dev.plumb.facts.FactSet;
-import dev.plumb.load.HostCatalog;
 import dev.plumb.modules.Json;
 import dev.plumb.plan.Planner;
-import dev.plumb.transport.Connection;
-import dev.plumb.transport.TransportException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,17 +30,18 @@ final class FactsCommand implements Callable<Integer> {
     if (session == null) {
       return 1;
     }
-    Planner planner = new Planner(session.registry().lints());
+    // The runner reads every host in parallel (--forks at a time) and keeps what it read.
+    Runner runner = new Runner(new Planner(session.registry().lints()), session.connector());
+    List<HostResult> results = runner.run(session.catalog(), RunOptions.defaults(Mode.PLAN).withForks(common.forks), r -> {});
     Map<String, Object> out = new LinkedHashMap<>();
     int exit = 0;
-    for (HostCatalog host : session.catalog().hosts()) {
-      try (Connection c = session.connector().open(host.host())) {
-        FactSet facts = FactReader.read(c, planner.factsNeeded(host), Duration.ofMinutes(2));
+    for (HostResult result : results) {
+      if (result.facts().isPresent()) {
         Map<String, Object> m = new LinkedHashMap<>();
-        facts.asRead().forEach((f, r) -> m.put(describe(f), describe(r)));
-        out.put(host.host().name(), m);
-      } catch (TransportException e) {
-        out.put(host.host().name(), Map.of("unreachable", e.getMessage()));
+        result.facts().get().asRead().forEach((f, r) -> m.put(describe(f), describe(r)));
+        out.put(result.host(), m);
+      } else {
+        out.put(result.host(), Map.of("unreachable", String.join("; ", result.problems())));
         exit = 3;
       }
     }

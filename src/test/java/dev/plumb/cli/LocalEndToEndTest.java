@@ -149,6 +149,17 @@ class LocalEndToEndTest {
   }
 
   @Test
+  void facts_printsWhatWasReadAsJson_missingFilesMarkedAsSuch() throws Exception {
+    Cli facts = plumb("facts");
+    assertThat(facts.exit()).as(facts.toString()).isZero();
+    Object parsed = dev.plumb.modules.Json.parse(facts.out());
+    @SuppressWarnings("unchecked")
+    var host = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) parsed).get("localhost");
+    assertThat(host.get("file " + grub)).isEqualTo(Files.readString(grub));
+    assertThat(host.get("file " + dir.resolve("vfio.conf"))).isEqualTo(java.util.Map.of("missing", true));
+  }
+
+  @Test
   void aPlaybookWithThreeMistakes_printsAllThreeWithPositions_andContactsNoHost() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.yml"), """
         - hosts: localhost
