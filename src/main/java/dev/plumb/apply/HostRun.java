@@ -140,6 +140,8 @@ final class HostRun {
     public void close() {}
   }
 
+  private static final java.time.Duration REBOOT_TRIGGER_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   /** What running one plan's steps did. */
   private record Phase(Map<String, StepResult> results, int commandsRun) {
     boolean failed() {
@@ -313,7 +315,9 @@ final class HostRun {
   private Optional<String> reboot(Connection connection, FactSet facts) {
     String oldBootId = bootId(facts).orElse("");
     try {
-      connection.exec("(sleep 1; reboot) >/dev/null 2>&1 &", new byte[0], options.commandTimeout());
+      // Detached and delayed, so the session ends before the host goes down; bounded, because a
+      // host that is already going down may never answer.
+      connection.exec("(sleep 1; reboot) >/dev/null 2>&1 &", new byte[0], REBOOT_TRIGGER_TIMEOUT);
     } catch (TransportException e) {
       // The session dropping under the reboot is expected.
     }

@@ -201,15 +201,37 @@ final class SshConnection implements Connection {
     Become.Wrapped wrapped = Become.wrap(settings, command, stdin == null ? new byte[0] : stdin);
     String shown = LocalConnection.abbreviate(command);
     long deadline = System.nanoTime() + limit.toNanos();
+    // sshj waits for the channel-open and exec replies without a limit; a host that goes away at
+    // that moment (a reboot) would hang the run. Starting the command counts against the deadline.
+    record Started(Session session, Session.Command running) {}
+    CompletableFuture<Started> start = CompletableFuture.supplyAsync(() -> {
+      try {
+        Session s = client.startSession();
+        execs.incrementAndGet();
+        return new Started(s, s.exec(wrapped.command()));
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, PUMPS);
     Session session;
     Session.Command running;
     try {
-      session = client.startSession();
-      execs.incrementAndGet();
-      running = session.exec(wrapped.command());
-    } catch (IOException e) {
-      throw new TransportException("cannot start a command on " + settings.hostName() + ": " + describe(e)
-          + (client.isConnected() ? "" : " (connection lost)"), !client.isConnected(), e);
+      Started started = start.get(remaining(deadline), TimeUnit.NANOSECONDS);
+      session = started.session();
+      running = started.running();
+    } catch (TimeoutException e) {
+      // No answer to a request on this connection: it is not usable any more.
+      close();
+      throw new TransportException("no answer from " + settings.hostName() + " when starting a command within "
+          + describe(limit) + "; the connection was closed and the command's outcome is unknown: " + shown, false, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while starting a command on " + settings.hostName(), false, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new TransportException("cannot start a command on " + settings.hostName() + ": "
+          + (cause instanceof IOException io ? describe(io) : String.valueOf(cause))
+          + (client.isConnected() ? "" : " (connection lost)"), !client.isConnected(), cause);
     }
     CompletableFuture<byte[]> out = drain(running.getInputStream());
     CompletableFuture<byte[]> err = drain(running.getErrorStream());
