@@ -1,10 +1,7 @@
 package dev.plumb.transport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +31,8 @@ public final class LocalConnection implements Connection {
     } catch (IOException e) {
       throw new TransportException("cannot start /bin/sh: " + e.getMessage(), true, e);
     }
-    CompletableFuture<byte[]> out = drain(process.getInputStream());
-    CompletableFuture<byte[]> err = drain(process.getErrorStream());
+    CompletableFuture<byte[]> out = Pumps.drain(process.getInputStream());
+    CompletableFuture<byte[]> err = Pumps.drain(process.getErrorStream());
     try (OutputStream in = process.getOutputStream()) {
       in.write(stdin);
     } catch (IOException e) {
@@ -53,30 +50,6 @@ public final class LocalConnection implements Connection {
       Thread.currentThread().interrupt();
       throw new TransportException("interrupted while running: " + abbreviate(command), false, e);
     }
-  }
-
-  // Own daemon threads: the common pool has one thread on a 2-core machine, and a stderr reader
-  // queued behind a blocked stdout reader would deadlock a chatty command.
-  private static final java.util.concurrent.ExecutorService DRAINERS =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "plumb-local-io");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (stream) {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            stream.transferTo(buffer);
-            return buffer.toByteArray();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        },
-        DRAINERS);
   }
 
   static String abbreviate(String command) {

@@ -1,6 +1,5 @@
 package dev.plumb.transport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,16 +38,6 @@ import net.schmizz.sshj.userauth.password.Resource;
  * <p>ssh-agent is not used: sshj needs an extra library (jsch-agent-proxy) to talk to it.
  */
 final class SshConnection implements Connection {
-  // Own daemon threads, as in LocalConnection: stdout, stderr and stdin are pumped concurrently so
-  // that a command filling one pipe never blocks the others.
-  private static final ExecutorService PUMPS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "plumb-ssh-io");
-            t.setDaemon(true);
-            return t;
-          });
-
   private final SshSettings settings;
   private final SSHClient client;
   private final SshConnection jump;
@@ -212,7 +199,7 @@ final class SshConnection implements Connection {
       } catch (IOException e) {
         throw new java.util.concurrent.CompletionException(e);
       }
-    }, PUMPS);
+    }, Pumps.POOL);
     Session session;
     Session.Command running;
     try {
@@ -233,8 +220,8 @@ final class SshConnection implements Connection {
           + (cause instanceof IOException io ? describe(io) : String.valueOf(cause))
           + (client.isConnected() ? "" : " (connection lost)"), !client.isConnected(), cause);
     }
-    CompletableFuture<byte[]> out = drain(running.getInputStream());
-    CompletableFuture<byte[]> err = drain(running.getErrorStream());
+    CompletableFuture<byte[]> out = Pumps.drain(running.getInputStream());
+    CompletableFuture<byte[]> err = Pumps.drain(running.getErrorStream());
     CompletableFuture<IOException> in = feed(running, wrapped.stdin());
     try {
       out.get(remaining(deadline), TimeUnit.NANOSECONDS);
@@ -293,20 +280,6 @@ final class SshConnection implements Connection {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            stream.transferTo(buffer);
-            return buffer.toByteArray();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        },
-        PUMPS);
-  }
-
   private static CompletableFuture<IOException> feed(Session.Command running, byte[] data) {
     return CompletableFuture.supplyAsync(
         () -> {
@@ -329,7 +302,7 @@ final class SshConnection implements Connection {
           closeQuietly(stream);
           return null;
         },
-        PUMPS);
+        Pumps.POOL);
   }
 
   private static void kill(Session.Command running) {
