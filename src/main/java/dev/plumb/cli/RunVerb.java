@@ -76,8 +76,10 @@ abstract class RunVerb implements Callable<Integer> {
     progress.finish();
     RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
     int exit = report.exitCode(detailedExitCode());
-    String json = new JsonRenderer().render(report, exit);
-    out.print(switch (common.format.toLowerCase(Locale.ROOT)) {
+    String format = common.format.toLowerCase(Locale.ROOT);
+    // The JSON report is both an output format and what --record commits; render it only then.
+    String json = format.equals("json") || record ? new JsonRenderer().render(report, exit) : null;
+    out.print(switch (format) {
       case "json" -> json;
       case "markdown" -> new MarkdownRenderer().render(report);
       default -> new TextRenderer(style).render(report);
