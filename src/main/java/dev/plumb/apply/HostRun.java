@@ -298,7 +298,7 @@ final class HostRun {
 
   /** The resource's own {@code timeout:}, else the run's. */
   private java.time.Duration timeout(Step step) {
-    java.time.Duration own = step.resource().timeout();
+    java.time.Duration own = step.timeout();
     return own.isZero() ? options.commandTimeout() : own;
   }
 

@@ -72,8 +72,8 @@ final class JsonRenderer {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("index", s.index());
     m.put("id", s.id());
-    m.put("type", s.resource().type());
-    m.put("declared_at", s.resource().mark().toString());
+    m.put("type", s.type());
+    m.put("declared_at", s.declaredAt());
     m.put("action", c.action().jsonName());
     m.put("label", c.label().word());
     m.put("takes_effect", c.takesEffect().describe());

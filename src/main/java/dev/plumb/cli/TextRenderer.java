@@ -149,7 +149,7 @@ final class TextRenderer {
       case CHANGED -> {
         // Handlers are consequences of the drift (a restart because a file changed), not drift.
         List<String> ids = host.plan().orElseThrow().changes().stream()
-            .filter(st -> !st.resource().handler()).map(Step::id).toList();
+            .filter(st -> !st.handler()).map(Step::id).toList();
         String what = ids.isEmpty() ? "reboot due" : String.join(", ", ids);
         yield name + "  " + style.yellow("drift: " + what);
       }

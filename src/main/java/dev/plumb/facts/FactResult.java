@@ -74,6 +74,21 @@ public sealed interface FactResult {
     return new Output(exitStatus, stdout.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A short fingerprint of a result, equal exactly when the results are equal: {@code sha256:<hex>}
+   * for a file's content, {@code missing}, {@code unreadable}, or {@code exit <n> sha256:<hex>} for a
+   * command's status and stdout. A plan keeps these for the facts each step was made from.
+   */
+  static String digest(FactResult result) {
+    if (result instanceof Content c) {
+      return "sha256:" + sha256(c.bytes());
+    }
+    if (result instanceof Output o) {
+      return "exit " + o.exitStatus() + " sha256:" + sha256(o.stdout());
+    }
+    return result instanceof Missing ? "missing" : "unreadable";
+  }
+
   static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));

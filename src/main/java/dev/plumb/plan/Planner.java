@@ -68,6 +68,7 @@ public final class Planner {
     FactSet current = facts;
     List<Step> steps = new ArrayList<>();
     boolean rebootPending = false;
+    Map<Fact, String> digests = new java.util.HashMap<>();
     for (Resource r : graph.order()) {
       List<String> notifiedBy = r.handler() ? notifiers(r, catalog, done) : List.of();
       if (r.handler() && notifiedBy.isEmpty()) {
@@ -86,12 +87,25 @@ public final class Planner {
       }
       rebootPending |= change.rebootPending()
           || (change.changes() && change.takesEffect() instanceof TakesEffect.AfterReboot);
-      Step step = new Step(steps.size() + 1, r, change, graph.predecessors(r), notifiedBy);
+      Step step = new Step(steps.size() + 1, r.id(), r.type(), r.handler(), r.mark().toString(), r.timeout(), change,
+          graph.predecessors(r), notifiedBy, digests(r, facts, digests));
       steps.add(step);
       done.put(r.id(), step);
     }
     boolean rebootPlanned = rebootPending && reboot == RebootPolicy.IF_NEEDED;
-    return new HostPlan(catalog.host(), steps, problems.all(), rebootPending, rebootPlanned);
+    return new HostPlan(catalog.host().name(), steps, problems.all(), rebootPending, rebootPlanned);
+  }
+
+  /** The digests of the facts the resource's module reads, as read from the host; each computed once. */
+  private static Map<Fact, String> digests(Resource r, FactSet facts, Map<Fact, String> cache) {
+    Map<Fact, String> out = new LinkedHashMap<>();
+    for (Fact f : r.module().facts(r.params())) {
+      FactResult read = facts.asRead().get(f);
+      if (read != null) {
+        out.put(f, cache.computeIfAbsent(f, k -> FactResult.digest(read)));
+      }
+    }
+    return out;
   }
 
   /** A module that throws is a bug in plumb; the host's plan shows it as a blocked step. */

@@ -125,4 +125,28 @@ class PlannerTest {
     FactSet facts = facts(catalog, Map.of());
     assertThat(planner.plan(catalog, facts, RebootPolicy.NEVER)).isEqualTo(planner.plan(catalog, facts, RebootPolicy.NEVER));
   }
+
+  @Test
+  void plan_steps_carryTheDigestsOfTheFactsAsReadNotAsPredicted() {
+    HostCatalog catalog = host(
+        resource(0, FILE, Map.of("path", "/etc/x", "content", "a\n"), List.of(), List.of(), false),
+        resource(1, APPEND, Map.of("path", "/etc/x", "line", "b"), List.of(), List.of(), false));
+    HostPlan plan = planner.plan(catalog, facts(catalog, Map.of("/etc/x", "old\n")), RebootPolicy.NEVER);
+    String read = "sha256:" + FactResult.sha256("old\n".getBytes());
+    assertThat(plan.steps().get(0).facts()).containsExactly(Map.entry(Fact.file("/etc/x"), read));
+    // The second step was planned against the first one's write, but a saved plan is checked
+    // against the host: the digest is of what the host had.
+    assertThat(plan.steps().get(1).facts()).containsExactly(Map.entry(Fact.file("/etc/x"), read));
+  }
+
+  @Test
+  void plan_madeFromFacts_roundTripsThroughItsJson() {
+    HostCatalog catalog = host(
+        resource(0, FILE, Map.of("path", "/etc/a", "content", "a\n", "reboot", "true"), List.of(), List.of("trestart[nova]"), false),
+        resource(1, APPEND, Map.of("path", "/etc/a", "line", "b"), List.of(), List.of(), false),
+        resource(2, RESTART, Map.of("unit", "nova"), List.of(), List.of(), true));
+    HostPlan plan = planner.plan(catalog, facts(catalog, Map.of("/etc/a", "old\n")), RebootPolicy.IF_NEEDED);
+    assertThat(plan.changes()).hasSize(3);
+    assertThat(PlanJson.parse(PlanJson.render(plan))).isEqualTo(plan);
+  }
 }
