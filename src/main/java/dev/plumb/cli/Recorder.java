@@ -22,6 +22,12 @@ final class Recorder {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   static boolean record(Path playbook, RunReport report, String json, PrintWriter err) {
+    return record(playbook, report, json, dev.plumb.source.Sensitive.none(), err);
+  }
+
+  /** Records the run; {@code json} is already redacted, the facts are redacted here with {@code secrets}. */
+  static boolean record(Path playbook, RunReport report, String json, dev.plumb.source.Sensitive secrets,
+      PrintWriter err) {
     Instant now = Instant.now();
     try {
       Optional<Ledger> found = Ledger.find(playbook.toAbsolutePath().getParent());
@@ -34,7 +40,7 @@ final class Recorder {
       files.put("runs/" + STAMP.format(now) + "-" + report.verb() + ".json", json.getBytes(StandardCharsets.UTF_8));
       for (HostResult h : report.hosts()) {
         h.facts().ifPresent(f -> files.put("hosts/" + h.host() + "/facts.json",
-            (Json.pretty(FactsCodec.encode(f)) + "\n").getBytes(StandardCharsets.UTF_8)));
+            (Json.pretty(FactsCodec.encode(f, secrets)) + "\n").getBytes(StandardCharsets.UTF_8)));
       }
       try (Ledger ledger = found.get()) {
         String id = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + " hosts", files, now).name();

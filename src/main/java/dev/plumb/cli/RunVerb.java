@@ -78,14 +78,16 @@ abstract class RunVerb implements Callable<Integer> {
     int exit = report.exitCode(detailedExitCode());
     String format = common.format.toLowerCase(Locale.ROOT);
     // The JSON report is both an output format and what --record commits; render it only then.
-    String json = format.equals("json") || record ? new JsonRenderer().render(report, exit) : null;
-    out.print(switch (format) {
+    // Every output goes through the one redaction step: no secret is printed or recorded.
+    dev.plumb.source.Sensitive secrets = session.secrets(common);
+    String json = format.equals("json") || record ? secrets.redact(new JsonRenderer().render(report, exit)) : null;
+    out.print(secrets.redact(switch (format) {
       case "json" -> json;
       case "markdown" -> new MarkdownRenderer().render(report);
       default -> new TextRenderer(style).render(report);
-    });
+    }));
     out.flush();
-    if (record && !Recorder.record(common.playbook, report, json, err)) {
+    if (record && !Recorder.record(common.playbook, report, json, secrets, err)) {
       return exit == 0 ? 1 : exit;
     }
     return exit;

@@ -121,6 +121,22 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
     problems.throwIfErrors();
   }
 
+  /**
+   * The secrets of this run, for redaction: sensitive values from the input and the secrets given
+   * through the environment or asked for.
+   */
+  dev.plumb.source.Sensitive secrets(CommonOptions common) {
+    Map<String, String> env = common.secretsEnv != null ? common.secretsEnv : System.getenv();
+    java.util.List<String> given = new java.util.ArrayList<>();
+    for (String name : java.util.List.of(Connections.BECOME_PASSWORD_ENV, Connections.SSH_PASSWORD_ENV,
+        Connections.KEY_PASSPHRASE_ENV)) {
+      if (env.get(name) != null) {
+        given.add(env.get(name));
+      }
+    }
+    return catalog.sensitive().plus(dev.plumb.source.Sensitive.of(given));
+  }
+
   /** Local or SSH per the host's variables. */
   static Connector connector(CommonOptions common) {
     TransportOptions options = transportOptions(common);

@@ -3,6 +3,8 @@ package dev.plumb.ledger;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
+import dev.plumb.source.Sensitive;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -16,7 +18,17 @@ import java.util.Map;
 public final class FactsCodec {
   private FactsCodec() {}
 
+  /** {@link #encode(FactSet, Sensitive)} with only credential options redacted. */
   public static List<Object> encode(FactSet facts) {
+    return encode(facts, Sensitive.none());
+  }
+
+  /**
+   * Facts as stored: text with known secrets and credential option values (nova.conf's passwords,
+   * database URL...) replaced by their digests, marked {@code "redacted": true}. The ledger travels
+   * with the repository; what offline planning needs is which values changed, not the values.
+   */
+  public static List<Object> encode(FactSet facts, Sensitive secrets) {
     List<Object> out = new ArrayList<>();
     facts.asRead().forEach((fact, result) -> {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -27,11 +39,11 @@ public final class FactsCodec {
       }
       if (result instanceof FactResult.Content c) {
         entry.put("status", "content");
-        entry.put("base64", Base64.getEncoder().encodeToString(c.bytes()));
+        put(entry, c.bytes(), secrets);
       } else if (result instanceof FactResult.Output o) {
         entry.put("status", "exit");
         entry.put("exit", o.exitStatus());
-        entry.put("base64", Base64.getEncoder().encodeToString(o.stdout()));
+        put(entry, o.stdout(), secrets);
       } else {
         entry.put("status", result instanceof FactResult.Missing ? "missing" : "unreadable");
       }
@@ -40,7 +52,22 @@ public final class FactsCodec {
     return out;
   }
 
-  /** The inverse of {@link #encode}, from parsed JSON. */
+  private static void put(Map<String, Object> entry, byte[] bytes, Sensitive secrets) {
+    byte[] stored = bytes;
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      String redacted = secrets.digestAll(text);
+      if (!redacted.equals(text)) {
+        stored = redacted.getBytes(StandardCharsets.UTF_8);
+        entry.put("redacted", true);
+      }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // Binary content: no option lines to find, and known secrets are text.
+    }
+    entry.put("base64", Base64.getEncoder().encodeToString(stored));
+  }
+
+  /** The inverse of {@link #encode}, from parsed JSON (redacted values stay digests). */
   public static FactSet decode(List<?> entries) {
     Map<Fact, FactResult> read = new LinkedHashMap<>();
     for (Object o : entries) {

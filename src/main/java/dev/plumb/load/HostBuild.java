@@ -40,6 +40,13 @@ final class HostBuild {
   private final Set<String> broken = new HashSet<>();
   private int order;
 
+  private final Set<String> sensitive = new LinkedHashSet<>();
+
+  /** The texts of sensitive values used in this host's resources (built from sensitive variables). */
+  Set<String> sensitiveTexts() {
+    return sensitive;
+  }
+
   HostBuild(Host host, Problems problems) {
     this.host = host;
     this.problems = problems;
@@ -57,6 +64,7 @@ final class HostBuild {
     Optional<Value> resolved = scope.resolve(decl.params(), problems);
     Optional<String> name = decl.name() == null ? Optional.empty() : scalar(decl.name(), "name", scope);
     Value.Map params = (Value.Map) resolved.orElse(decl.params());
+    Value.sensitiveTexts(params, sensitive);
     if (resolved.isPresent()) {
       ParamCheck.check(module, params, decl.mark(), problems);
     }

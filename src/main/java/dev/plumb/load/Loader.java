@@ -8,6 +8,7 @@ import dev.plumb.modules.ModuleRegistry;
 import dev.plumb.source.Mark;
 import dev.plumb.source.Problem;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Sensitive;
 import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.nio.file.Path;
@@ -68,6 +69,7 @@ public final class Loader {
     }
 
     List<HostCatalog> catalogs = new ArrayList<>();
+    Set<String> secrets = new LinkedHashSet<>();
     Map<Problem, Set<String>> hostProblems = new LinkedHashMap<>();
     for (Host host : inventory.hosts()) {
       List<Playbook.Play> hostPlays = playsByHost.get(host.name());
@@ -77,8 +79,11 @@ public final class Loader {
       Problems own = new Problems();
       HostBuild build = new HostBuild(host, own);
       for (Playbook.Play play : hostPlays) {
-        build.add(play, new Scope(scopeVars(host, play.vars(), extra, inventory, request.playbook())));
+        Scope scope = new Scope(scopeVars(host, play.vars(), extra, inventory, request.playbook()), play.sensitive());
+        build.add(play, scope);
+        secrets.addAll(scope.sensitiveTexts());
       }
+      secrets.addAll(build.sensitiveTexts());
       List<Resource> resources = build.finish(registry.lints());
       Host resolved = connectionHost(host, extra, inventory, request.playbook(), own);
       for (Problem p : own.all()) {
@@ -94,7 +99,7 @@ public final class Loader {
     Problems unique = new Problems();
     new LinkedHashSet<>(problems.all()).forEach(unique::add);
     unique.throwIfErrors();
-    return new Catalog(request.playbook(), catalogs, unique.all());
+    return new Catalog(request.playbook(), catalogs, unique.all(), Sensitive.of(secrets));
   }
 
   private static void registerYamlModules(List<YamlModuleSpec> specs, Function<YamlModuleSpec, Module> factory,

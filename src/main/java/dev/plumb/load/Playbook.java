@@ -19,12 +19,17 @@ import java.util.Set;
  * with their type found and their other keys set aside for per-host substitution.
  */
 final class Playbook {
-  static final List<String> PLAY_KEYS = List.of("name", "hosts", "vars", "resources", "handlers", "become", "tags");
+  static final List<String> PLAY_KEYS = List.of("name", "hosts", "vars", "sensitive", "resources", "handlers", "become", "tags");
   static final List<String> RESOURCE_KEYS = List.of("name", "requires", "notify", "tags", "timeout");
 
-  /** One play: its host pattern, its vars, its declarations. */
+  /** One play: its host pattern, its vars, its declarations, the variables it declares sensitive. */
   record Play(int index, String hosts, Mark hostsMark, Map<String, Value> vars, List<Decl> decls, List<String> tags,
-      Mark mark) {}
+      Mark mark, java.util.Set<String> sensitive) {
+    Play(int index, String hosts, Mark hostsMark, Map<String, Value> vars, List<Decl> decls, List<String> tags,
+        Mark mark) {
+      this(index, hosts, hostsMark, vars, decls, tags, mark, java.util.Set.of());
+    }
+  }
 
   /**
    * One resource or handler as written. {@code params} is a mapping (possibly empty); the other
@@ -93,10 +98,11 @@ final class Playbook {
       }
     });
     List<String> tags = strings(m.get("tags").orElse(null), "tags");
+    java.util.Set<String> sensitive = new java.util.LinkedHashSet<>(strings(m.get("sensitive").orElse(null), "sensitive"));
     List<Decl> decls = new ArrayList<>();
     decls(m.get("resources").orElse(null), false, decls);
     decls(m.get("handlers").orElse(null), true, decls);
-    return hosts == null ? null : new Play(index, hosts, m.get("hosts").get().mark(), vars, decls, tags, m.mark());
+    return hosts == null ? null : new Play(index, hosts, m.get("hosts").get().mark(), vars, decls, tags, m.mark(), sensitive);
   }
 
   private String hosts(Value.Map m) {

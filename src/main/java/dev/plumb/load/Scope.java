@@ -4,6 +4,7 @@ import dev.plumb.inventory.Yaml;
 import dev.plumb.source.Mark;
 import dev.plumb.source.Problem;
 import dev.plumb.source.Problems;
+import dev.plumb.source.Sensitive;
 import dev.plumb.source.Suggest;
 import dev.plumb.source.Value;
 import java.util.ArrayList;
@@ -48,7 +49,25 @@ final class Scope {
 
   /** Variables merged by precedence already (later layers put over earlier ones). */
   Scope(Map<String, Value> vars) {
-    this.raw = new LinkedHashMap<>(vars);
+    this(vars, Set.of());
+  }
+
+  /**
+   * Variables, those named in {@code sensitive} (and those with credential-like names) marked
+   * sensitive: a value built from one is sensitive too.
+   */
+  Scope(Map<String, Value> vars, Set<String> sensitive) {
+    this.raw = new LinkedHashMap<>();
+    vars.forEach((name, v) -> raw.put(name,
+        sensitive.contains(name) || Sensitive.isCredentialName(name) ? Value.sensitive(v) : v));
+  }
+
+  /** The texts of every sensitive variable (substituted when it can be), for redaction. */
+  Set<String> sensitiveTexts() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    raw.values().forEach(v -> Value.sensitiveTexts(v, out));
+    resolved.values().forEach(v -> Value.sensitiveTexts(v, out));
+    return out;
   }
 
   Set<String> names() {
@@ -120,8 +139,10 @@ final class Scope {
     }
     StringBuilder out = new StringBuilder();
     Matcher m = EXPR.matcher(text);
+    boolean sensitive = s.sensitive();
     while (m.find()) {
       Value v = eval(m.group(1), s);
+      sensitive |= v instanceof Value.Scalar sc && sc.sensitive();
       if (v instanceof Value.Seq || v instanceof Value.Map) {
         throw new Failure(s.mark(), "'{{" + m.group(1) + "}}' is " + v.kind() + " and cannot be put inside text "
             + quote(text), "use it as the whole value (exactly \"{{" + m.group(1) + "}}\"), or pick one item with .0 or .key");
@@ -129,7 +150,7 @@ final class Scope {
       m.appendReplacement(out, Matcher.quoteReplacement(v instanceof Value.Scalar sc ? sc.text() : ""));
     }
     m.appendTail(out);
-    return new Value.Scalar(out.toString(), s.mark());
+    return new Value.Scalar(out.toString(), s.mark(), sensitive);
   }
 
   private Value eval(String expr, Value.Scalar at) {
@@ -271,7 +292,7 @@ final class Scope {
   /** The same value, placed at the mark where it was used. */
   static Value remark(Value v, Mark mark) {
     if (v instanceof Value.Scalar s) {
-      return new Value.Scalar(s.text(), mark);
+      return new Value.Scalar(s.text(), mark, s.sensitive());
     }
     if (v instanceof Value.Seq q) {
       return new Value.Seq(q.items(), mark);

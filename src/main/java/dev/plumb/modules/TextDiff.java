@@ -1,5 +1,6 @@
 package dev.plumb.modules;
 
+import dev.plumb.source.Sensitive;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -145,8 +146,13 @@ public final class TextDiff {
       out.append("@@ -").append(range(startA, countA)).append(" +").append(range(startB, countB)).append(" @@\n");
       for (int h = start; h < end; h++) {
         Edit e = edits.get(h);
-        out.append(e.op).append(e.line);
-        if (!e.line.endsWith("\n")) {
+        // A credential option's value (nova.conf's connection, a password) is never shown, even
+        // in context lines: the diff says that it changes, not to what.
+        boolean nl = e.line.endsWith("\n");
+        out.append(e.op).append(Sensitive.redactLine(nl ? e.line.substring(0, e.line.length() - 1) : e.line));
+        if (nl) {
+          out.append('\n');
+        } else {
           out.append("\n\\ No newline at end of file\n");
         }
       }

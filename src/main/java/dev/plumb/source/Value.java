@@ -18,10 +18,23 @@ public sealed interface Value {
   /** A short word for messages: "a string", "a list", "a mapping", "null". */
   String kind();
 
-  record Scalar(String text, Mark mark) implements Value {
+  /**
+   * Text. {@code sensitive}: a secret (declared {@code sensitive:}, a credential-like variable
+   * name, a vault value, or text built from one of these); see {@link Sensitive}.
+   */
+  record Scalar(String text, Mark mark, boolean sensitive) implements Value {
+    public Scalar(String text, Mark mark) {
+      this(text, mark, false);
+    }
+
     @Override
     public String kind() {
       return "a string";
+    }
+
+    @Override
+    public String toString() {
+      return "Scalar[text=" + (sensitive ? Sensitive.SHOWN : text) + ", mark=" + mark + ", sensitive=" + sensitive + "]";
     }
   }
 
@@ -67,6 +80,33 @@ public sealed interface Value {
 
   static Scalar of(String text) {
     return new Scalar(text, Mark.nowhere("built-in"));
+  }
+
+  /** The same value with every scalar in it marked sensitive. */
+  static Value sensitive(Value v) {
+    if (v instanceof Scalar s) {
+      return s.sensitive() ? s : new Scalar(s.text(), s.mark(), true);
+    }
+    if (v instanceof Seq q) {
+      return new Seq(q.items().stream().map(Value::sensitive).toList(), q.mark());
+    }
+    if (v instanceof Map m) {
+      java.util.Map<String, Value> entries = new LinkedHashMap<>();
+      m.entries().forEach((k, x) -> entries.put(k, sensitive(x)));
+      return new Map(entries, m.keyMarks(), m.mark());
+    }
+    return v;
+  }
+
+  /** Every sensitive scalar's text in this value. */
+  static void sensitiveTexts(Value v, java.util.Collection<String> into) {
+    if (v instanceof Scalar s && s.sensitive()) {
+      into.add(s.text());
+    } else if (v instanceof Seq q) {
+      q.items().forEach(i -> sensitiveTexts(i, into));
+    } else if (v instanceof Map m) {
+      m.entries().values().forEach(i -> sensitiveTexts(i, into));
+    }
   }
 
   /** Plain Java form (String, List, LinkedHashMap, null), for JSON comparison and rendering. */
