@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       CheckCommand.class,
       ApplyCommand.class,
+      PullCommand.class,
       FactsCommand.class,
       LintCommand.class,
       ModulesCommand.class,
@@ -39,7 +40,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, facts, lint or modules");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, lint or modules");
   }
 
   public static void main(String[] args) {
