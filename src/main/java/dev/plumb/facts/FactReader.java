@@ -25,13 +25,13 @@ public final class FactReader {
     if (!result.ok()) {
       throw new TransportException(
           "reading facts failed (exit " + result.exitStatus() + "): " + result.stderrText().strip(),
-          false);
+          TransportException.Kind.BAD_OUTPUT);
     }
     try {
       Map<Fact, FactResult> decoded = script.decode(result.stdout());
       return FactSet.of(decoded);
     } catch (IllegalArgumentException e) {
-      throw new TransportException("reading facts failed: " + e.getMessage(), false, e);
+      throw new TransportException("reading facts failed: " + e.getMessage(), TransportException.Kind.BAD_OUTPUT, e);
     }
   }
 }
