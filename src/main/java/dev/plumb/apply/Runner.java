@@ -76,9 +76,10 @@ public final class Runner {
       }
       return run.run();
     } catch (RuntimeException e) {
-      // A bug must not take the other hosts down with it; it is reported as this host's failure.
+      // HostRun reports what escapes its phases itself, with the steps it ran; this is the last
+      // guard (planning from recorded facts), so that a bug never takes the other hosts down.
       return HostResult.withoutPlan(host.host().name(), HostResult.Outcome.FAILED,
-          "internal error: " + e + "; please report this as a bug", 0, 0);
+          "plumb stopped on this host: " + e + " (a bug in plumb; please report it)", 0, 0);
     }
   }
 
