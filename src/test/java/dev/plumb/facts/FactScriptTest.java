@@ -2,7 +2,10 @@ package dev.plumb.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.plumb.Gens;
 import dev.plumb.transport.LocalConnection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class FactScriptTest {
   private static final String D = "PLUMB-0123456789abcdef0123456789abcdef";
@@ -31,34 +30,37 @@ class FactScriptTest {
     out.writeBytes(("\n" + D + " " + i + " END " + status + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
-  @Provide
-  Arbitrary<byte[]> awkwardOutput() {
-    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-    Arbitrary<byte[]> tricky = Arbitraries.of(
+  /** Any bytes, text over the broad alphabet, and outputs that imitate the script's own framing. */
+  static Gen<byte[]> awkwardOutput() {
+    Gen<byte[]> tricky = Generate.pick(List.of(
         "", "\n", "no newline", "\0\0\0", D, D + " 0 END ok", "\n" + D.substring(0, 20) + " 0 END ",
-        "PLUMB-", "line\n" + D + " 1 BEGIN\n").map(s -> s.getBytes(StandardCharsets.UTF_8));
-    return Arbitraries.oneOf(random, tricky);
+        "PLUMB-", "line\n" + D + " 1 BEGIN\n", D + " 0 END exit 1\n", "\n" + D + " 0 BEGIN"))
+        .map(x -> x.getBytes(StandardCharsets.UTF_8));
+    Gen<byte[]> framedText = Gens.joined(Generate.pick(List.of(D, " 0 END ok", " 1 BEGIN", "\n")).mix(Gens.text(5), 50), 0, 12, "")
+        .map(x -> x.getBytes(StandardCharsets.UTF_8));
+    // The delimiter is a fresh random nonce per read, so an output never holds a whole end line.
+    java.util.regex.Pattern endLine = java.util.regex.Pattern.compile("\n" + D + " \\d+ END");
+    return Generate.oneOf(Gens.bytes(300), tricky, framedText)
+        .assuming(b -> !endLine.matcher(new String(b, StandardCharsets.ISO_8859_1)).find())
+        .describedAs(b -> Gens.show(new String(b, StandardCharsets.UTF_8)));
   }
 
-  @Provide
-  Arbitrary<List<byte[]>> outputs() {
-    return awkwardOutput().list().ofMaxSize(5);
-  }
-
-  @Property(tries = 500)
-  void decode_anyOutput_givesItBackExactly(@ForAll("outputs") List<byte[]> bodies) {
-    List<Fact> facts = new ArrayList<>();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < bodies.size(); i++) {
-      facts.add(i % 2 == 0 ? Fact.file("/f" + i) : Fact.command("echo " + i));
-      frame(out, i, bodies.get(i), i % 2 == 0 ? "ok" : "exit " + i);
-    }
-    Map<Fact, FactResult> decoded = FactScript.of(facts, D).decode(out.toByteArray());
-    for (int i = 0; i < bodies.size(); i++) {
-      FactResult r = decoded.get(facts.get(i));
-      byte[] got = r instanceof FactResult.Content c ? c.bytes() : ((FactResult.Output) r).stdout();
-      assertThat(got).isEqualTo(bodies.get(i));
-    }
+  @Test
+  void decode_anyOutput_givesItBackExactly() {
+    qt().withExamples(500).forAll(lists().of(awkwardOutput()).ofSizeBetween(0, 5)).checkAssert(bodies -> {
+      List<Fact> facts = new ArrayList<>();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (int i = 0; i < bodies.size(); i++) {
+        facts.add(i % 2 == 0 ? Fact.file("/f" + i) : Fact.command("echo " + i));
+        frame(out, i, bodies.get(i), i % 2 == 0 ? "ok" : "exit " + i);
+      }
+      Map<Fact, FactResult> decoded = FactScript.of(facts, D).decode(out.toByteArray());
+      for (int i = 0; i < bodies.size(); i++) {
+        FactResult r = decoded.get(facts.get(i));
+        byte[] got = r instanceof FactResult.Content c ? c.bytes() : ((FactResult.Output) r).stdout();
+        assertThat(got).isEqualTo(bodies.get(i));
+      }
+    });
   }
 
   @Test
@@ -94,17 +96,23 @@ class FactScriptTest {
     assertThat(local.execCount()).as("one round trip").isEqualTo(1);
   }
 
-  @Property(tries = 25)
-  void read_realShell_anyFileContentSurvives(@ForAll @Size(max = 2000) byte[] content) throws Exception {
-    Path dir = Files.createTempDirectory("plumb-facts");
-    try {
-      Path f = Files.write(dir.resolve("f"), content);
-      FactSet facts = FactReader.read(new LocalConnection("localhost"), List.of(Fact.file(f.toString())), Duration.ofSeconds(20));
-      assertThat(facts.file(f.toString()).orElseThrow().bytes()).isEqualTo(content);
-    } finally {
-      try (var s = Files.walk(dir)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  @Test
+  void read_realShell_anyFileContentSurvives() {
+    qt().withExamples(25).forAll(Gens.bytes(2000)).checkAssert(content -> {
+      try {
+        Path dir = Files.createTempDirectory("plumb-facts");
+        try {
+          Path f = Files.write(dir.resolve("f"), content);
+          FactSet facts = FactReader.read(new LocalConnection("localhost"), List.of(Fact.file(f.toString())), Duration.ofSeconds(20));
+          assertThat(facts.file(f.toString()).orElseThrow().bytes()).isEqualTo(content);
+        } finally {
+          try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
+      } catch (java.io.IOException | dev.plumb.transport.TransportException e) {
+        throw new AssertionError(e);
       }
-    }
+    });
   }
 }

@@ -2,7 +2,10 @@ package dev.plumb.modules;
 
 import static dev.plumb.modules.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.plumb.Gens;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
@@ -10,14 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The contract's properties for the file-editing modules: diffing the predicted result gives no
@@ -26,16 +24,16 @@ import net.jqwik.api.Provide;
 class ModulePropertiesTest {
   static final String P = "/etc/x.conf";
 
-  /** Arbitrary file: missing, or text built from interesting lines, with or without final newline. */
-  @Provide
-  Arbitrary<String> files() {
-    Arbitrary<String> line = Arbitraries.oneOf(
-        Arbitraries.of("a=1", "a=2", "a = 3", "b", "#a=1", "", "[s]", "[t]", "[ s ]", "k = 1", "k=2", "x = y",
-            "; k = 3", "  k  =  4 ", "[s", "junk", "k = {\"a\": 1}", "k=[1, 2]", "a=1\r"),
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(12));
-    Arbitrary<String> body = line.list().ofMaxSize(12).map(l -> String.join("\n", l));
-    return Combinators.combine(body, Arbitraries.of(true, false), Arbitraries.of(true, false, false, false, false))
-        .as((b, nl, missing) -> missing ? null : b + (nl && !b.isEmpty() ? "\n" : ""));
+  /**
+   * A file: missing, a generated INI file, or lines drawn from the ones these modules match
+   * (with CR, spacing and malformed headers) mixed with text over the broad alphabet.
+   */
+  static Gen<String> files() {
+    Gen<String> line = Generate.pick(List.of("a=1", "a=2", "a = 3", "b", "#a=1", "", "[s]", "[t]", "[ s ]", "k = 1", "k=2",
+            "x = y", "; k = 3", "  k  =  4 ", "[s", "junk", "k = {\"a\": 1}", "k=[1, 2]", "a=1\r"))
+        .mix(Gens.lineText(12), 40);
+    Gen<String> file = Generate.oneOf(Gens.file(line, 12), Gens.iniFile(List.of("s", "t", "u"), List.of("k", "x", "a", "new")));
+    return Gens.fileOrMissing(file);
   }
 
   static FactResult fact(String text) {
@@ -67,43 +65,44 @@ class ModulePropertiesTest {
 
   // ---- file
 
-  @Property(tries = 200)
-  void file_idempotent(@ForAll("files") String before,
-      @ForAll("texts") String content, @ForAll boolean absent) {
-    FileModule mod = new FileModule();
-    Params p = absent ? params(mod, "path", P, "state", "absent") : params(mod, "path", P, "content", content);
-    String after = checkIdempotent(mod, p, before);
-    assertThat(after).isEqualTo(absent ? null : content);
-  }
-
-  @Provide
-  Arbitrary<String> texts() {
-    return Arbitraries.strings().withCharRange(' ', '~').withChars('\n', '\t', 'é').ofMaxLength(60);
+  @Test
+  void file_idempotent() {
+    qt().withExamples(200).forAll(files(), Gens.textNoNul(60), Generate.booleans()).checkAssert((before, content, absent) -> {
+      FileModule mod = new FileModule();
+      Params p = absent ? params(mod, "path", P, "state", "absent") : params(mod, "path", P, "content", content);
+      String after = checkIdempotent(mod, p, before);
+      assertThat(after).isEqualTo(absent ? null : content);
+    });
   }
 
   // ---- line
 
-  @Provide
-  Arbitrary<Object[]> lineParams() {
-    Arbitrary<String> value = Arbitraries.of("1", "2", "9", "", "x y");
-    Arbitrary<Object[]> byKey = value.map(v -> new Object[] {"key", "a", "line", "a=" + v});
-    Arbitrary<Object[]> byRegexp = value.map(v -> new Object[] {"regexp", "^a ?=", "line", "a=" + v});
-    Arbitrary<Object[]> exact = Arbitraries.of("b", "a=1", "new line", "k = 1").map(l -> new Object[] {"line", l});
-    Arbitrary<Object[]> absentByRegexp = Arbitraries.of("^a", "k", "^$").map(r -> new Object[] {"regexp", r, "state", "absent"});
-    Arbitrary<Object[]> absentExact = Arbitraries.of("b", "a=1", "").map(l -> new Object[] {"line", l, "state", "absent"});
-    Arbitrary<Object[]> base = Arbitraries.oneOf(byKey, byRegexp, exact, absentByRegexp, absentExact);
-    return Combinators.combine(base, Arbitraries.of("", "^b$", "^\\[s\\]")).as((b, after) -> {
+  static Gen<Object[]> lineParams() {
+    Gen<String> value = Generate.pick(List.of("1", "2", "9", "", "x y")).mix(Gens.paramValue(6), 30);
+    Gen<Object[]> byKey = value.map(v -> new Object[] {"key", "a", "line", "a=" + v});
+    Gen<Object[]> byRegexp = value.map(v -> new Object[] {"regexp", "^a ?=", "line", "a=" + v});
+    Gen<Object[]> exact = Generate.pick(List.of("b", "a=1", "new line", "k = 1")).mix(Gens.paramValue(10), 30)
+        .map(l -> new Object[] {"line", l});
+    Gen<Object[]> absentByRegexp = Generate.pick(List.of("^a", "k", "^$")).map(r -> new Object[] {"regexp", r, "state", "absent"});
+    Gen<Object[]> absentExact = Generate.pick(List.of("b", "a=1", "")).mix(Gens.paramValue(10), 30)
+        .map(l -> new Object[] {"line", l, "state", "absent"});
+    Gen<Object[]> base = Generate.oneOf(byKey, byRegexp, exact, absentByRegexp, absentExact);
+    return base.zip(Generate.pick(List.of("", "^b$", "^\\[s\\]")), (b, after) -> {
       List<Object> kv = new ArrayList<>(List.of(b));
       kv.addAll(List.of("path", P));
       if (!after.isEmpty() && !kv.contains("absent")) {
         kv.addAll(List.of("insert_after", after));
       }
       return kv.toArray();
-    });
+    }).describedAs(Gens::show);
   }
 
-  @Property(tries = 300)
-  void line_idempotent_andOtherLinesKept(@ForAll("files") String before, @ForAll("lineParams") Object[] kv) {
+  @Test
+  void line_idempotent_andOtherLinesKept() {
+    qt().withExamples(300).forAll(files(), lineParams()).checkAssert(ModulePropertiesTest::lineIdempotentAndOtherLinesKept);
+  }
+
+  private static void lineIdempotentAndOtherLinesKept(String before, Object[] kv) {
     LineModule mod = new LineModule();
     Params p = params(mod, kv);
     String after = checkIdempotent(mod, p, before);
@@ -120,10 +119,10 @@ class ModulePropertiesTest {
     }
   }
 
-  /** The sample jqwik once found: a file ending in a lone CR, with the managed line appended. */
-  @Example
+  /** A sample a property once found: a file ending in a lone CR, with the managed line appended. */
+  @Test
   void line_fileEndingInALoneCarriageReturn_convergesAndKeepsItsBytes() {
-    line_idempotent_andOtherLinesKept("a=1\r", new Object[] {"line", "a=1", "path", P});
+    lineIdempotentAndOtherLinesKept("a=1\r", new Object[] {"line", "a=1", "path", P});
   }
 
   private static Predicate<String> managedLine(Params p) {
@@ -148,24 +147,27 @@ class ModulePropertiesTest {
 
   // ---- ini
 
-  @Provide
-  Arbitrary<Object[]> iniParams() {
-    Arbitrary<String> value = Arbitraries.of("1", "v w", "{\"a\": 1}", "[1,2]", "", "4");
-    return Combinators.combine(
-            Arbitraries.of("", "s", "t", "u"),
-            Arbitraries.of("k", "x", "a", "new"),
-            value.list().ofMinSize(1).ofMaxSize(3),
-            Arbitraries.of(true, false, false),
-            Arbitraries.of("auto", "auto", "false"))
-        .as((section, option, values, absent, json) -> absent
-            ? new Object[] {"path", P, "section", section, "option", option, "state", "absent"}
-            : values.size() == 1
-                ? new Object[] {"path", P, "section", section, "option", option, "value", values.get(0), "json", json}
-                : new Object[] {"path", P, "section", section, "option", option, "values", values, "json", json});
+  static Gen<Object[]> iniParams() {
+    Gen<String> value = Generate.pick(List.of("1", "v w", "{\"a\": 1}", "[1,2]", "", "4", "1.0", "{ \"a\" : 1.0 }"))
+        .mix(Gens.paramValue(8), 30);
+    Gen<Object[]> present = Generate.pick(List.of("", "s", "t", "u")).zip(
+        Generate.pick(List.of("k", "x", "a", "new")),
+        lists().of(value).ofSizeBetween(1, 3),
+        Generate.pick(List.of("auto", "auto", "false")),
+        (section, option, values, json) -> values.size() == 1
+            ? new Object[] {"path", P, "section", section, "option", option, "value", values.get(0), "json", json}
+            : new Object[] {"path", P, "section", section, "option", option, "values", values, "json", json});
+    Gen<Object[]> absent = Generate.pick(List.of("", "s", "t", "u")).zip(Generate.pick(List.of("k", "x", "a", "new")),
+        (section, option) -> new Object[] {"path", P, "section", section, "option", option, "state", "absent"});
+    return present.mix(absent, 33).describedAs(Gens::show);
   }
 
-  @Property(tries = 300)
-  void ini_idempotent_andOtherLinesKept(@ForAll("files") String before, @ForAll("iniParams") Object[] kv) {
+  @Test
+  void ini_idempotent_andOtherLinesKept() {
+    qt().withExamples(300).forAll(files(), iniParams()).checkAssert(ModulePropertiesTest::iniIdempotentAndOtherLinesKept);
+  }
+
+  private static void iniIdempotentAndOtherLinesKept(String before, Object[] kv) {
     IniModule mod = new IniModule();
     Params p = params(mod, kv);
     String section = p.string("section");

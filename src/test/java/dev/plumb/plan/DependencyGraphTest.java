@@ -3,25 +3,29 @@ package dev.plumb.plan;
 import static dev.plumb.plan.TestResources.RESTART;
 import static dev.plumb.plan.TestResources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.plumb.load.Resource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 class DependencyGraphTest {
 
   /** Edges (i, j) with i < j make a DAG; each resource i requires its listed earlier ones. */
-  @Property(tries = 300)
-  void order_respectsEveryEdge_andDeclarationOrderAmongIndependents(
-      @ForAll @IntRange(min = 1, max = 12) int n,
-      @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 143) Integer> edgeCodes,
-      @ForAll long shuffleSeed) {
+  @Test
+  void order_respectsEveryEdge_andDeclarationOrderAmongIndependents() {
+    qt().withExamples(300)
+        .forAll(integers().between(1, 12), lists().of(integers().between(0, 143)).ofSizeBetween(0, 30), longs().all())
+        .checkAssert(DependencyGraphTest::orderRespectsEdges);
+  }
+
+  private static void orderRespectsEdges(int n, List<Integer> edgeCodes, long shuffleSeed) {
     List<List<String>> requires = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       requires.add(new ArrayList<>());

@@ -2,31 +2,42 @@ package dev.plumb.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
+import dev.plumb.Gens;
 import java.time.Duration;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class ShellTest {
 
-  @Provide
-  Arbitrary<String> words() {
-    Arbitrary<String> any = Arbitraries.strings().all().excludeChars('\0').ofMaxLength(40);
-    Arbitrary<String> nasty = Arbitraries.of("", "'", "''", "\"", "$(reboot)", "`id`", "a b", "*", "~", "-n", "\n", "\\", "!x", "a'b\"c$d");
-    return Arbitraries.oneOf(any, nasty);
+  /** Any NUL-free text, and the words that break naive quoting. */
+  static Gen<String> words() {
+    Gen<String> any = Gens.textNoNul(40);
+    Gen<String> nasty = Generate.pick(List.of("", "'", "''", "\"", "$(reboot)", "`id`", "a b", "*", "~", "-n", "\n", "\\",
+        "!x", "a'b\"c$d", "${IFS}", "\\'", "%s", "-", "--"));
+    return Generate.oneOf(any, nasty, Gens.joined(nasty, 2, 4, "")).describedAs(Gens::show);
   }
 
-  @Property(tries = 150)
-  void quote_anyString_survivesTheShell(@ForAll("words") String word) throws Exception {
+  @Test
+  void quote_anyString_survivesTheShell() {
     // printf %s prints its argument verbatim; the shell sees exactly one word.
-    ExecResult r = new LocalConnection("localhost").exec("printf %s " + Shell.quote(word), new byte[0], Duration.ofSeconds(10));
-    assertThat(r.exitStatus()).isZero();
-    assertThat(r.stdout()).isEqualTo(word.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    LocalConnection local = new LocalConnection("localhost");
+    qt().withExamples(150).forAll(words()).checkAssert(word -> {
+      ExecResult r = exec(local, "printf %s " + Shell.quote(word));
+      assertThat(r.exitStatus()).isZero();
+      assertThat(r.stdout()).isEqualTo(word.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    });
+  }
+
+  private static ExecResult exec(LocalConnection local, String command) {
+    try {
+      return local.exec(command, new byte[0], Duration.ofSeconds(10));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

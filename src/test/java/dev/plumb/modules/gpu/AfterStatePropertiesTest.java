@@ -1,7 +1,10 @@
 package dev.plumb.modules.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.plumb.Gens;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
@@ -12,18 +15,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** "Diffing against the predicted after-state gives NONE" for the modules that write files. */
 class AfterStatePropertiesTest {
 
-  @Provide
-  Arbitrary<String> oldContent() {
-    return Arbitraries.of(null, "", "# hand-written\n", "options vfio-pci ids=10de:1b80\n", "vfio\n", "nvidia-uvm", "8.0.27.1\n");
+  /** What a file the module owns may hold: missing, samples, or a generated modprobe.d file. */
+  static Gen<String> oldContent() {
+    Gen<String> samples = Generate.pick(List.of("", "# hand-written\n", "options vfio-pci ids=10de:1b80\n", "vfio\n", "nvidia-uvm",
+        "8.0.27.1\n"));
+    return Gens.fileOrMissing(samples.mix(Gens.modprobeFile(), 50));
   }
 
   /** Applies the predicted writes, and the module loads the commands will do. */
@@ -44,9 +47,16 @@ class AfterStatePropertiesTest {
     return base;
   }
 
-  @Property(tries = 200)
-  void kernelModule(@ForAll("oldContent") String loadFile, @ForAll("oldContent") String optionsFile, @ForAll boolean loaded,
-      @ForAll boolean boot, @ForAll boolean absent, @ForAll boolean withOptions) {
+  @Test
+  void kernelModule() {
+    Gen<boolean[]> flags = lists().of(Generate.booleans()).ofSize(4).map(l -> new boolean[] {l.get(0), l.get(1), l.get(2), l.get(3)})
+        .describedAs(java.util.Arrays::toString);
+    qt().withExamples(200).forAll(oldContent(), oldContent(), flags)
+        .checkAssert((loadFile, optionsFile, b) -> kernelModule(loadFile, optionsFile, b[0], b[1], b[2], b[3]));
+  }
+
+  private static void kernelModule(String loadFile, String optionsFile, boolean loaded, boolean boot, boolean absent,
+      boolean withOptions) {
     KernelModule m = new KernelModule();
     Map<String, Object> p = new LinkedHashMap<>(Map.of("name", "vfio-pci", "boot", boot, "state", absent ? "absent" : "loaded"));
     if (withOptions) {
@@ -65,14 +75,20 @@ class AfterStatePropertiesTest {
     assertThat(m.diff(Fixtures.params(m, p), after(f, c, mods)).action()).isEqualTo(Action.NONE);
   }
 
-  @Provide
-  Arbitrary<String> driver() {
-    return Arbitraries.of("nouveau", "vfio-pci", "-", "snd_hda_intel", "nvidia");
+  static Gen<String> driver() {
+    return Generate.pick(List.of("nouveau", "vfio-pci", "-", "snd_hda_intel", "nvidia", "vfio_pci", "nvidia_drm"));
   }
 
-  @Property(tries = 200)
-  void pciPassthrough(@ForAll("oldContent") String conf, @ForAll("oldContent") String load, @ForAll("driver") String gpuDriver,
-      @ForAll("driver") String audioDriver, @ForAll boolean groups, @ForAll boolean extraInGroup, @ForAll boolean removeAudio) {
+  @Test
+  void pciPassthrough() {
+    Gen<boolean[]> flags = lists().of(Generate.booleans()).ofSize(3).map(l -> new boolean[] {l.get(0), l.get(1), l.get(2)})
+        .describedAs(java.util.Arrays::toString);
+    qt().withExamples(200).forAll(oldContent(), oldContent(), driver().zip(driver(), List::of), flags)
+        .checkAssert((conf, load, drivers, b) -> pciPassthrough(conf, load, drivers.get(0), drivers.get(1), b[0], b[1], b[2]));
+  }
+
+  private static void pciPassthrough(String conf, String load, String gpuDriver, String audioDriver, boolean groups,
+      boolean extraInGroup, boolean removeAudio) {
     PciPassthrough m = new PciPassthrough();
     StringBuilder sysfs = new StringBuilder();
     if (groups) {
@@ -112,8 +128,12 @@ class AfterStatePropertiesTest {
     assertThat(again.commands()).isEmpty();
   }
 
-  @Property(tries = 100)
-  void cudaPatches(@ForAll("applied") List<String> applied, @ForAll boolean toolkitInstalled) {
+  @Test
+  void cudaPatches() {
+    qt().withExamples(100).forAll(applied(), Generate.booleans()).checkAssert(AfterStatePropertiesTest::cudaPatches);
+  }
+
+  private static void cudaPatches(List<String> applied, boolean toolkitInstalled) {
     CudaToolkit m = new CudaToolkit();
     List<Object> patches = new ArrayList<>();
     for (String v : List.of("8.0.27.1", "8.0.27.2")) {
@@ -137,13 +157,18 @@ class AfterStatePropertiesTest {
     assertThat(patchRuns).isEqualTo(2 - applied.stream().filter(a -> a.startsWith("8.0.27.")).distinct().count());
   }
 
-  @Provide
-  Arbitrary<List<String>> applied() {
-    return Arbitraries.of("8.0.27.1", "8.0.27.2").list().ofMaxSize(2).uniqueElements();
+  /** Patch marks already recorded: none, either, both, in any order. */
+  static Gen<List<String>> applied() {
+    return lists().of(Generate.pick(List.of("8.0.27.1", "8.0.27.2"))).ofSizeBetween(0, 2)
+        .map(l -> List.copyOf(new LinkedHashSet<>(l)));
   }
 
-  @Property(tries = 50)
-  void nvidiaUvm(@ForAll("oldContent") String uvmFile, @ForAll boolean uvmLoaded) {
+  @Test
+  void nvidiaUvm() {
+    qt().withExamples(50).forAll(oldContent(), Generate.booleans()).checkAssert(AfterStatePropertiesTest::nvidiaUvm);
+  }
+
+  private static void nvidiaUvm(String uvmFile, boolean uvmLoaded) {
     NvidiaDriver m = new NvidiaDriver();
     Map<String, Object> p = Map.of("version", "367.35");
     Fixtures f = Fixtures.of(m, p).cmd(NvidiaDriver.MODINFO, "367.35\n")

@@ -1,7 +1,10 @@
 package dev.plumb.modules.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.plumb.Gens;
 import dev.plumb.facts.FactResult;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
@@ -11,12 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.Generate;
 
 /** module_blacklist, initramfs, kernel_module and the shared loaded-modules fact. */
 class ModulesTest {
@@ -106,17 +105,20 @@ class ModulesTest {
     assertThat(Fixtures.validate(BL, Map.of("modules", List.of("nouveau"), "file", "/etc/blacklist")).hasErrors()).isTrue();
   }
 
-  @Property(tries = 100)
-  void blacklist_afterState_isNone(@ForAll("names") List<String> modules, @ForAll boolean installFalse) {
-    Map<String, Object> p = Map.of("modules", modules, "install_false", installFalse);
-    Fixtures f = Fixtures.of(BL, p).file(FILE, "blacklist something\n");
-    Change c = f.diff();
-    assertThat(f.diffAfter(c).action()).isEqualTo(Action.NONE);
-  }
-
-  @Provide
-  Arbitrary<List<String>> names() {
-    return Arbitraries.of("nouveau", "nvidia", "nvidiafb", "rivafb", "lbm-nouveau").list().ofMinSize(1).ofMaxSize(4);
+  @Test
+  void blacklist_afterState_isNone() {
+    var names = lists().of(Generate.pick(List.of("nouveau", "nvidia", "nvidiafb", "rivafb", "lbm-nouveau"))
+        .mix(Gens.joined(Generate.pick(List.of("a", "_", "-", "9")), 1, 6, ""), 20)).ofSizeBetween(1, 4);
+    qt().withExamples(100).forAll(names, Generate.booleans(), Gens.fileOrMissing(Gens.modprobeFile()))
+        .checkAssert((modules, installFalse, existing) -> {
+          Map<String, Object> p = Map.of("modules", modules, "install_false", installFalse);
+          Fixtures f = Fixtures.of(BL, p);
+          if (existing != null) {
+            f.file(FILE, existing);
+          }
+          Change c = f.diff();
+          assertThat(f.diffAfter(c).action()).isEqualTo(Action.NONE);
+        });
   }
 
   @Test
