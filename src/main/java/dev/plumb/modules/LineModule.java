@@ -152,9 +152,10 @@ public final class LineModule implements Module {
         .orElse(-1);
     int at = after >= 0 ? after + 1 : lines.size();
     if (at == lines.size() && !lines.isEmpty() && lines.get(at - 1)[1].isEmpty()) {
-      // The file ends without a newline: the old last line gets one, the new last line goes without.
+      // The file ends without a newline: the old last line gets one, the new last line goes without
+      // (an empty line cannot: without its newline it would not be there, and every run would add it).
       out.set(at - 1, new String[] {lines.get(at - 1)[0], "\n"});
-      out.add(new String[] {line, ""});
+      out.add(new String[] {line, line.isEmpty() ? "\n" : ""});
     } else {
       out.add(at, new String[] {line, "\n"});
     }
