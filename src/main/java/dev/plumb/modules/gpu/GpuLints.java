@@ -13,7 +13,7 @@ final class GpuLints {
 
   static List<HostLint> all() {
     return List.of(new DriverVersusPassthrough(), new DriverBlacklisted(), new UnnotifiedHandlers(), new PassthroughAddress(),
-        new IommuVendor(), new LibvirtUnderNova());
+        new IommuVendor(), new LibvirtUnderNova(), new UnscopedHideHypervisor());
   }
 
   /** The NVIDIA driver and vfio binding of NVIDIA devices cannot share a host. */
@@ -185,6 +185,87 @@ final class GpuLints {
           problems.warning(r.params().mark(), r.id() + " changes nova.conf but notifies no service handler: "
               + "nova reads its configuration only when it starts",
               "declare '- service: {name: nova-compute, state: restarted}' under handlers: and notify it");
+        }
+      }
+    }
+  }
+
+  /**
+   * nova bug 1841932: from rocky to ussuri the flavor extra spec is the unscoped
+   * hide_hypervisor_id, and AggregateInstanceExtraSpecsFilter matches every unscoped extra spec
+   * against aggregate metadata, so no host passes and the flavor can never be scheduled (victoria
+   * renamed it hw:hide_hypervisor_id).
+   */
+  static final class UnscopedHideHypervisor implements HostLint {
+    static final String FILTER = "AggregateInstanceExtraSpecsFilter";
+
+    @Override
+    public String name() {
+      return "gpu-unscoped-hide-hypervisor-id";
+    }
+
+    static Optional<Declared> unscoped(List<Declared> resources) {
+      return resources.stream().filter(r -> r.type().equals("hide_hypervisor") && r.params().optional("method").orElse("").equals("nova")
+          && r.params().has("flavor") && r.params().optional("openstack_release").flatMap(NovaRelease::of)
+              .filter(rel -> rel.atLeastRocky() && !rel.atLeastVictoria()).isPresent()).findFirst();
+    }
+
+    private static List<Declared> controllers(List<Declared> resources) {
+      return resources.stream().filter(r -> r.type().equals("nova_pci") && !r.params().optional("role").orElse("both").equals("compute")).toList();
+    }
+
+    private static void report(Declared hide, String where, Problems problems) {
+      problems.error(hide.params().mark("flavor"), "the flavor extra spec hide_hypervisor_id (unscoped in "
+          + hide.params().string("openstack_release") + ") together with " + FILTER + " (" + where
+          + ") leaves no host for the flavor: the filter matches unscoped extra specs against aggregate metadata (nova bug 1841932)",
+          "use image: <name> (img_hide_hypervisor_id) instead of flavor, or drop " + FILTER + ", or upgrade to victoria (hw:hide_hypervisor_id)");
+    }
+
+    @Override
+    public void check(List<Declared> resources, Problems problems) {
+      Optional<Declared> hide = unscoped(resources);
+      if (hide.isEmpty()) {
+        return;
+      }
+      for (Declared n : controllers(resources)) {
+        for (KernelCmdline.TokenAt f : KernelCmdline.tokens(n.params(), "filters_add")) {
+          if (f.text().equals(FILTER)) {
+            report(hide.get(), "filters_add at " + f.mark(), problems);
+            return;
+          }
+        }
+      }
+    }
+
+    @Override
+    public List<Fact> facts(List<Declared> resources) {
+      if (unscoped(resources).isEmpty()) {
+        return List.of();
+      }
+      return controllers(resources).stream().map(n -> (Fact) Fact.file(n.params().string("path"))).distinct().toList();
+    }
+
+    @Override
+    public void checkWithFacts(List<Declared> resources, FactSet facts, Problems problems) {
+      Optional<Declared> hide = unscoped(resources);
+      if (hide.isEmpty() || resources.stream().anyMatch(r -> r.type().equals("nova_pci")
+          && KernelCmdline.tokens(r.params(), "filters_add").stream().anyMatch(t -> t.text().equals(FILTER)))) {
+        return;
+      }
+      for (Declared n : controllers(resources)) {
+        String path = n.params().string("path");
+        Optional<dev.plumb.facts.FactResult.Content> file = facts.file(path);
+        if (file.isEmpty()) {
+          continue;
+        }
+        dev.plumb.modules.IniDocument conf = dev.plumb.modules.IniDocument.parse(file.get().text());
+        for (NovaRelease.Option o : List.of(NovaRelease.ENABLED_FILTERS, NovaRelease.DEFAULT_FILTERS)) {
+          for (String v : conf.values(o.section(), o.name())) {
+            if (NovaPci.splitFilters(v).contains(FILTER)) {
+              report(hide.get(), o + " in " + path, problems);
+              return;
+            }
+          }
         }
       }
     }

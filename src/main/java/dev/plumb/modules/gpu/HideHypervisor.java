@@ -75,8 +75,7 @@ public final class HideHypervisor implements Module {
           problems.error(params.mark("flavor"), "the hide_hypervisor_id flavor extra spec needs Rocky or later, not " + r.name(),
               r.atLeastPike() ? "use image: <name> (img_hide_hypervisor_id, Pike+)" : "upgrade to Pike+ and use image");
         }
-      }, () -> problems.error(params.mark("openstack_release"), "unknown OpenStack release '" + params.string("openstack_release") + "'"
-          + NovaRelease.didYouMean(params.string("openstack_release")).map(s -> "; did you mean " + s + "?").orElse(""), null));
+      }, () -> problems.error(params.mark("openstack_release"), NovaRelease.unknown(params.string("openstack_release")), null));
     } else if (method.equals("libvirt")) {
       if (!params.has("domain")) {
         problems.error(params.mark(), "method libvirt needs domain", "domain: <libvirt domain name>");

@@ -61,11 +61,16 @@ public final class NovaPci implements Module {
   @Override
   public void validate(Params params, Problems problems) {
     String release = params.string("openstack_release");
-    if (NovaRelease.of(release).isEmpty()) {
-      problems.error(params.mark("openstack_release"), "unknown OpenStack release '" + release + "'"
-          + NovaRelease.didYouMean(release).map(s -> "; did you mean " + s + "?").orElse(""),
-          "use a series name (mitaka, queens, zed, …) or a number (2023.1, …)");
+    String unknown = NovaRelease.unknown(release);
+    if (unknown != null) {
+      problems.error(params.mark("openstack_release"), unknown, "use a series name (mitaka, queens, zed, …) or a number (2023.1, …)");
     }
+    NovaRelease.of(release).ifPresent(r -> {
+      for (KernelCmdline.TokenAt f : KernelCmdline.tokens(params, "filters_add")) {
+        r.filterProblem(f.text()).ifPresent(m -> problems.error(f.mark(), m + ", so nova-scheduler would not start" + r.filterSuggestion(f.text()),
+            "use a filter class of " + r.name() + " (nova/scheduler/filters at " + r.tag() + ")"));
+      }
+    });
     String role = params.string("role");
     if (!List.of("compute", "controller", "both").contains(role)) {
       problems.error(params.mark("role"), "role must be compute, controller or both, not '" + role + "'", "role: compute");
@@ -187,23 +192,27 @@ public final class NovaPci implements Module {
     if (!params.items("aliases").isEmpty()) {
       conf = setJson(conf, release.alias(), plain(params, "aliases"));
     }
+    List<String> blockers = new ArrayList<>();
     if (!role.equals("compute")) {
-      NovaRelease.Option f = release.filters();
-      List<String> have = conf.values(f.section(), f.name());
-      List<String> filters = new ArrayList<>(have.isEmpty() ? release.defaultFilters() : splitFilters(have.get(have.size() - 1)));
-      boolean add = false;
-      for (String want : params.strings("filters_add")) {
-        if (!filters.contains(want)) {
-          filters.add(want);
-          add = true;
-        }
+      Filters filters = filters(conf, release, params.strings("filters_add"));
+      notes.addAll(filters.notes());
+      for (String name : filters.names()) {
+        release.filterProblem(name).ifPresent(m -> blockers.add(filters.option() + " names " + name + " and " + m
+            + ", so nova-scheduler would not start: remove it from " + path + release.filterSuggestion(name)));
       }
-      if (add) {
-        conf = conf.set(f.section(), f.name(), List.of(String.join(",", filters)));
+      if (filters.write()) {
+        conf = conf.set(filters.option().section(), filters.option().name(), List.of(String.join(",", filters.names())));
       }
     }
     String text = conf.render();
     String after = "PCI passthrough for " + release.name() + " (" + role + ")";
+    if (!blockers.isEmpty()) {
+      Change c = Change.of(Action.UPDATE, path, after, List.of());
+      for (String b : blockers) {
+        c = c.withBlocker(b);
+      }
+      return c;
+    }
     if (text.equals(old)) {
       Change none = Change.none(after);
       for (String n : notes) {
@@ -217,6 +226,60 @@ public final class NovaPci implements Module {
       c = c.withNote(n);
     }
     return c;
+  }
+
+  /** The filter list to have, under the option the release reads, and whether it must be written. */
+  record Filters(NovaRelease.Option option, List<String> names, boolean write, List<String> notes) {}
+
+  /**
+   * Where the enabled filters start from: the option the release reads when it is set; before
+   * xena, when only the deprecated [DEFAULT] scheduler_default_filters is set, that one (nova
+   * still honours it, and an operator's own filters must not vanish); otherwise nova's default
+   * for the release. The wanted filters are added to it and the result is written under the
+   * name the release reads.
+   */
+  static Filters filters(IniDocument conf, NovaRelease release, List<String> add) {
+    NovaRelease.Option f = release.filters();
+    List<String> notes = new ArrayList<>();
+    List<String> have = conf.values(f.section(), f.name());
+    List<String> start;
+    boolean fromOld = false;
+    if (!have.isEmpty()) {
+      start = splitFilters(have.get(have.size() - 1));
+    } else {
+      Optional<NovaRelease.Option> old = release.oldFilters();
+      List<String> oldHave = old.map(o -> conf.values(o.section(), o.name())).orElse(List.of());
+      if (!oldHave.isEmpty()) {
+        start = splitFilters(oldHave.get(oldHave.size() - 1));
+        fromOld = true;
+      } else {
+        start = release.defaultFilters();
+      }
+    }
+    for (NovaRelease.Option o : List.of(NovaRelease.DEFAULT_FILTERS, NovaRelease.ENABLED_FILTERS)) {
+      if (!o.equals(f) && !conf.values(o.section(), o.name()).isEmpty()) {
+        if (fromOld && release.oldFilters().orElseThrow().equals(o)) {
+          continue;
+        }
+        notes.add(o + " is also set; " + release + " " + (release.reads().contains(o) ? "uses " + f + " instead" : "does not read it")
+            + ": remove it");
+      }
+    }
+    List<String> names = new ArrayList<>(start);
+    boolean added = false;
+    for (String want : add) {
+      if (!names.contains(want)) {
+        names.add(want);
+        added = true;
+      }
+    }
+    if (fromOld && added) {
+      notes.add("started from " + release.oldFilters().orElseThrow() + " (deprecated; xena no longer reads it) and wrote "
+          + f + ", which " + release.name() + " reads first: remove the old one");
+    } else if (fromOld) {
+      notes.add(release.oldFilters().orElseThrow() + " is deprecated and xena no longer reads it: move it to " + f);
+    }
+    return new Filters(f, names, added, notes);
   }
 
   static List<String> splitFilters(String value) {

@@ -105,7 +105,7 @@ class NovaPciTest {
     String text = ((FactResult.Content) c.writes().get(PATH)).text();
     assertThat(text).contains("[pci]\npassthrough_whitelist = {\"vendor_id\":\"10de\",\"product_id\":\"1b80\"}\n"
         + "alias = {\"vendor_id\":\"10de\",\"product_id\":\"1b80\",\"name\":\"nvidia\"}\n");
-    assertThat(text).contains("[filter_scheduler]\nenabled_filters = RetryFilter,AvailabilityZoneFilter,RamFilter,DiskFilter,"
+    assertThat(text).contains("[filter_scheduler]\nenabled_filters = RetryFilter,AvailabilityZoneFilter,"
         + "ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter,PciPassthroughFilter\n");
   }
 
@@ -154,6 +154,9 @@ class NovaPciTest {
           Map<String, Object> p = params(release, "role", role);
           Fixtures f = Fixtures.of(M, p).file(PATH, conf);
           Change c = f.diff();
+          if (!c.blockers().isEmpty()) {
+            return; // a filter class the release does not have (the seed's RamFilter on train+): nothing is written
+          }
           assertThat(f.diffAfter(c).action()).isEqualTo(Action.NONE);
           if (c.changes() && conf.contains("virt_type = kvm\n")) {
             String text = ((FactResult.Content) c.writes().get(PATH)).text();

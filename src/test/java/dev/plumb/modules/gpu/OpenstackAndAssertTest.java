@@ -195,8 +195,8 @@ class OpenstackAndAssertTest {
         assertThat(m.params()).extracting(Param::name).contains(m.keyParam());
       }
     }
-    assertThat(GpuModules.lints()).extracting(HostLint::name).doesNotHaveDuplicates().hasSize(6);
-    assertThat(new HashSet<>(GpuModules.lints())).hasSize(6);
+    assertThat(GpuModules.lints()).extracting(HostLint::name).doesNotHaveDuplicates().hasSize(7);
+    assertThat(new HashSet<>(GpuModules.lints())).hasSize(7);
     assertThat(FactSet.of(Map.of())).isNotNull();
     assertThat(FactResult.content("")).isNotNull();
   }
