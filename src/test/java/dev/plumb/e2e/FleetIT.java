@@ -122,7 +122,7 @@ class FleetIT {
           .as(apply.toString())
           .contains(
               "\nlab03  unreachable\n"
-                  + "  ! cannot connect to lab03 (127.0.1.3:2222): connection refused")
+                  + "  ! cannot connect to lab03 (" + lab.address("lab03") + ":2222): connection refused")
           .contains("Apply: 9 changed, 0 already converged, on 10 hosts. 1 unreachable.");
       for (String host : lab.hosts()) {
         if (!host.equals("lab03")) {
@@ -138,7 +138,7 @@ class FleetIT {
       Plumb.Host down = report.host("lab03");
       assertThat(down.outcome()).isEqualTo("unreachable");
       assertThat(down.problems()).as(down.toString())
-          .singleElement().asString().contains("cannot connect to lab03 (127.0.1.3:2222)", "connection refused");
+          .singleElement().asString().contains("cannot connect to lab03 (" + lab.address("lab03") + ":2222)", "connection refused");
       assertThat(down.execs()).isZero();
       for (Plumb.Host host : report.hosts()) {
         if (!host.name().equals("lab03")) {

@@ -88,7 +88,9 @@ public final class Lab implements AutoCloseable {
     if (i == 0) {
       throw new IllegalArgumentException("no host " + name + " in this lab (hosts: " + hosts + ")");
     }
-    return "127.0." + (1 + (i - 1) / 250) + "." + ((i - 1) % 250 + 1);
+    // bin/lab moves the whole lab to 127.<PLUMB_LAB_NET>.x.y
+    String net = System.getenv().getOrDefault("PLUMB_LAB_NET", "0");
+    return "127." + (net.isBlank() ? "0" : net.strip()) + "." + (1 + (i - 1) / 250) + "." + ((i - 1) % 250 + 1);
   }
 
   /** The repository root the lab runs in. */
