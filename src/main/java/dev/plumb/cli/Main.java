@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ApplyCommand.class,
       PullCommand.class,
       FactsCommand.class,
+      InventoryCommand.class,
       LintCommand.class,
       ModulesCommand.class,
       CommandLine.HelpCommand.class
@@ -40,7 +41,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, lint or modules");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint or modules");
   }
 
   public static void main(String[] args) {

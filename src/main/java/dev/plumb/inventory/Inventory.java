@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,16 +23,24 @@ import java.util.stream.Stream;
  * host_vars/}.
  */
 public final class Inventory {
-  private static final List<String> VAR_EXTENSIONS = List.of(".yml", ".yaml", ".json", "");
+  /** find_vars_files: the first of these that exists is used, and only it. */
+  private static final List<String> VAR_EXTENSIONS = List.of("", ".yml", ".yaml", ".json");
+  private static final List<String> YAML_EXTENSIONS = List.of(".yml", ".yaml", ".json");
+  /** Names ansible-core skips in an inventory directory (IGNORED_ALWAYS and INVENTORY_IGNORE_EXTS). */
+  private static final java.util.regex.Pattern IGNORED = java.util.regex.Pattern.compile(
+      "^\\..*|^host_vars$|^group_vars$|^vars_plugins$|.*(\\.pyc|\\.pyo|\\.swp|\\.bak|~|\\.rpm|\\.md|\\.txt|\\.rst"
+          + "|\\.orig|\\.ini|\\.cfg|\\.retry)$");
 
   private final List<Host> hosts;
   private final Map<String, Set<String>> members;
   private final Path directory;
+  private final AnsibleView view;
 
-  Inventory(List<Host> hosts, Map<String, Set<String>> members, Path directory) {
+  Inventory(List<Host> hosts, Map<String, Set<String>> members, Path directory, AnsibleView view) {
     this.hosts = List.copyOf(hosts);
     this.members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
     this.directory = directory;
+    this.view = view;
   }
 
   /** No inventory given: one host {@code localhost}, reached without SSH. */
@@ -39,7 +48,7 @@ public final class Inventory {
     Map<String, Value> vars = Map.of("ansible_connection", Value.of("local"));
     Host local = new Host("localhost", List.of(InventoryBuilder.ALL), vars);
     return new Inventory(List.of(local), Map.of(InventoryBuilder.ALL, Set.of("localhost")),
-        Path.of("").toAbsolutePath());
+        Path.of("").toAbsolutePath(), AnsibleView.empty());
   }
 
   /** Reads an inventory; throws {@link dev.plumb.source.InputException} with every problem. */
@@ -56,7 +65,8 @@ public final class Inventory {
     Path dir;
     if (Files.isDirectory(path)) {
       dir = path;
-      List<Path> files = inventoryFiles(path, problems);
+      List<Path> files = new ArrayList<>();
+      inventoryFiles(path, files, problems);
       if (files.isEmpty()) {
         problems.error(dev.plumb.source.Mark.nowhere(path.toString()), "no inventory file in this directory",
             "add hosts.yml (or an INI file) to the directory");
@@ -70,9 +80,24 @@ public final class Inventory {
           "give an inventory file or directory that exists (or none, for localhost)");
       return new InventoryBuilder().build(Path.of(""), problems);
     }
-    Path base = Files.isDirectory(path) ? path : path.getParent() == null ? Path.of("") : path.getParent();
+    Path base = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
     readVarsDirs(base, builder, problems);
     return builder.build(dir.toAbsolutePath(), problems);
+  }
+
+  /** {@code ansible-inventory --list}: the same JSON, key order and types included. */
+  public String ansibleList() {
+    return view.list();
+  }
+
+  /** {@code ansible-inventory --graph GROUP}; empty when there is no such group. */
+  public Optional<String> ansibleGraph(String group) {
+    return view.graph(group);
+  }
+
+  /** {@code ansible-inventory --host NAME}; empty when there is no such host. */
+  public Optional<String> ansibleHost(String name) {
+    return view.host(name);
   }
 
   /** Every host, in inventory order. */
@@ -99,20 +124,25 @@ public final class Inventory {
     return directory;
   }
 
-  private static List<Path> inventoryFiles(Path dir, Problems problems) {
+  /** The files of an inventory directory, as ansible-core walks it: sorted, recursive, some names skipped. */
+  private static void inventoryFiles(Path dir, List<Path> out, Problems problems) {
+    List<Path> entries;
     try (Stream<Path> list = Files.list(dir)) {
-      return list.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(p -> {
-            String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-            return n.endsWith(".yml") || n.endsWith(".yaml") || n.endsWith(".ini") || n.endsWith(".json") || !n.contains(".");
-          })
-          .sorted()
-          .toList();
+      entries = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
     } catch (IOException e) {
       problems.error(dev.plumb.source.Mark.nowhere(dir.toString()), "cannot list directory: " + e.getMessage(),
           "check its permissions");
-      return List.of();
+      return;
+    }
+    for (Path p : entries) {
+      if (IGNORED.matcher(p.getFileName().toString()).matches()) {
+        continue;
+      }
+      if (Files.isDirectory(p)) {
+        inventoryFiles(p, out, problems);
+      } else if (Files.isRegularFile(p)) {
+        out.add(p);
+      }
     }
   }
 
@@ -129,27 +159,32 @@ public final class Inventory {
     if (isIni(file, text)) {
       new IniInventory(builder, problems, dir).read(text, file.toString());
     } else {
-      Yaml.parse(text, file.toString(), problems).ifPresent(v -> new YamlInventory(builder, problems, dir).read(v));
+      Yaml.parseDoc(text, file.toString(), problems).ifPresent(d -> new YamlInventory(builder, problems, dir).read(d));
     }
   }
 
+  /**
+   * Ansible tries its YAML plugin first on files named *.yml, *.yaml, *.json or without an
+   * extension, and its INI plugin after; a file without an extension is YAML only if it reads as a
+   * YAML mapping.
+   */
   static boolean isIni(Path file, String text) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
+    String ext = extension(name);
+    if (YAML_EXTENSIONS.contains(ext)) {
       return false;
     }
-    if (name.endsWith(".ini")) {
+    if (!ext.isEmpty()) {
       return true;
     }
-    for (String line : text.split("\r?\n")) {
-      String t = line.strip();
-      if (t.isEmpty() || t.startsWith("#") || t.startsWith(";") || t.equals("---")) {
-        continue;
-      }
-      // YAML inventories start with "group:"; INI with "[group]" or a host line.
-      return t.startsWith("[") || !t.endsWith(":") && !t.contains(": ");
-    }
-    return false;
+    Optional<Value> v = Yaml.parse(text, name, new Problems());
+    return !(v.isPresent() && v.get() instanceof Value.Map);
+  }
+
+  /** Python's os.path.splitext: the last dot's suffix, none for a leading dot. */
+  static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot <= 0 || name.substring(0, dot).chars().allMatch(c -> c == '.') ? "" : name.substring(dot);
   }
 
   private static void readVarsDirs(Path base, InventoryBuilder builder, Problems problems) {
@@ -157,53 +192,78 @@ public final class Inventory {
     Path hostVars = base.resolve("host_vars");
     for (String group : List.copyOf(builder.groupNames())) {
       varsFiles(groupVars, group, problems).forEach(f -> varsFile(f, problems)
-          .ifPresent(v -> builder.groupVars(group, v, true, f.toAbsolutePath().getParent())));
+          .ifPresent(v -> builder.groupVarsFile(group, v, f.toAbsolutePath().getParent())));
     }
     for (String host : List.copyOf(builder.hostNames())) {
       varsFiles(hostVars, host, problems).forEach(f -> varsFile(f, problems)
-          .ifPresent(v -> builder.hostVars(host, v, true, f.toAbsolutePath().getParent())));
+          .ifPresent(v -> builder.hostVarsFile(host, v, f.toAbsolutePath().getParent())));
     }
     warnOrphans(groupVars, builder.groupNames(), "group", problems);
     warnOrphans(hostVars, builder.hostNames(), "host", problems);
   }
 
-  /** {@code <name>.yml}, {@code .yaml}, {@code .json}, no extension, or a directory of them. */
+  /** DataLoader.find_vars_files: {@code name}, {@code name.yml}, {@code .yaml}, {@code .json}, first found only. */
   private static List<Path> varsFiles(Path dir, String name, Problems problems) {
     List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir) || name.startsWith("/")) {
+      return out;
+    }
     for (String ext : VAR_EXTENSIONS) {
       Path f = dir.resolve(name + ext);
-      if (Files.isRegularFile(f)) {
-        out.add(f);
+      if (Files.isDirectory(f)) {
+        dirVarsFiles(f, out, problems);
+        break;
       }
-    }
-    Path sub = dir.resolve(name);
-    if (Files.isDirectory(sub)) {
-      try (Stream<Path> list = Files.list(sub)) {
-        list.filter(Files::isRegularFile).filter(Inventory::isVarsFile).sorted().forEach(out::add);
-      } catch (IOException e) {
-        problems.error(dev.plumb.source.Mark.nowhere(sub.toString()), "cannot list directory: " + e.getMessage(),
-            "check its permissions");
+      if (Files.exists(f)) {
+        out.add(f);
+        break;
       }
     }
     return out;
   }
 
-  private static boolean isVarsFile(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".yml") || n.endsWith(".yaml") || n.endsWith(".json");
+  private static void dirVarsFiles(Path dir, List<Path> out, Problems problems) {
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(dir)) {
+      entries = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    } catch (IOException e) {
+      problems.error(dev.plumb.source.Mark.nowhere(dir.toString()), "cannot list directory: " + e.getMessage(),
+          "check its permissions");
+      return;
+    }
+    for (Path p : entries) {
+      String n = p.getFileName().toString();
+      if (n.startsWith(".") || n.endsWith("~")) {
+        continue;
+      }
+      String ext = extension(n);
+      if (Files.isDirectory(p) && ext.isEmpty()) {
+        dirVarsFiles(p, out, problems);
+      } else if (Files.isRegularFile(p) && (ext.isEmpty() || YAML_EXTENSIONS.contains(ext))) {
+        out.add(p);
+      }
+    }
   }
 
-  private static Optional<Map<String, Value>> varsFile(Path file, Problems problems) {
-    Optional<Value> root = Yaml.read(file, problems);
-    if (root.isEmpty() || root.get() instanceof Value.Null) {
+  private static Optional<Map<String, InventoryBuilder.Var>> varsFile(Path file, Problems problems) {
+    Optional<Yaml.Doc> doc = Yaml.readDoc(file, problems);
+    if (doc.isEmpty() || doc.get().value() instanceof Value.Null) {
       return Optional.empty();
     }
-    if (root.get() instanceof Value.Map m) {
-      return Optional.of(m.entries());
+    if (doc.get().value() instanceof Value.Map m) {
+      return Optional.of(zip(m, doc.get().typed()));
     }
-    problems.error(root.get().mark(), "a variables file must be a mapping, got " + root.get().kind(),
+    problems.error(doc.get().value().mark(), "a variables file must be a mapping, got " + doc.get().value().kind(),
         "write 'name: value' lines");
     return Optional.empty();
+  }
+
+  /** A mapping's entries with their Ansible-typed values beside them. */
+  static Map<String, InventoryBuilder.Var> zip(Value.Map map, Object typed) {
+    Map<?, ?> types = typed instanceof Map<?, ?> t ? t : Map.of();
+    Map<String, InventoryBuilder.Var> out = new LinkedHashMap<>();
+    map.entries().forEach((k, v) -> out.put(k, new InventoryBuilder.Var(v, types.containsKey(k) ? types.get(k) : v.toPlain())));
+    return out;
   }
 
   private static void warnOrphans(Path dir, Set<String> known, String what, Problems problems) {

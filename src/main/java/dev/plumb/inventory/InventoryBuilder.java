@@ -15,22 +15,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Groups and hosts as the inventory files declare them; {@link #build} merges variables. */
+/**
+ * Groups and hosts as the inventory files declare them, kept the way ansible-core's
+ * InventoryData keeps them (creation order of groups, order of hosts and children within a group,
+ * depth, {@code ansible_group_priority}); {@link #build} reconciles and merges variables in
+ * VariableManager's order.
+ */
 final class InventoryBuilder {
   static final String ALL = "all";
   static final String UNGROUPED = "ungrouped";
+  static final String PRIORITY = "ansible_group_priority";
 
   /** Paths in these variables are made absolute against the file that set them. */
   static final Set<String> PATH_VARS =
       Set.of("ansible_ssh_private_key_file", "ansible_private_key_file", "known_hosts_file");
 
+  /** Variables ansible-inventory never prints (its INTERNAL_VARS). */
+  static final Set<String> INTERNAL_VARS = Set.of("ansible_diff_mode", "ansible_config_file", "ansible_facts",
+      "ansible_forks", "ansible_inventory_sources", "ansible_limit", "ansible_playbook_python", "ansible_run_tags",
+      "ansible_skip_tags", "ansible_verbosity", "ansible_version", "inventory_dir", "inventory_file",
+      "inventory_hostname", "inventory_hostname_short", "groups", "group_names", "omit", "playbook_dir");
+
+  /** One variable as plumb uses it (text with its mark) and as Ansible types it (for showing). */
+  record Var(Value value, Object typed) {}
+
   private static final class Group {
     final String name;
-    final Set<String> hosts = new LinkedHashSet<>();
-    final Set<String> children = new LinkedHashSet<>();
-    final Map<String, Value> inline = new LinkedHashMap<>();
-    final Map<String, Value> files = new LinkedHashMap<>();
-    Mark mark;
+    final List<String> hosts = new ArrayList<>();
+    final List<String> children = new ArrayList<>();
+    final Map<String, Var> inline = new LinkedHashMap<>();
+    final List<Map<String, Var>> files = new ArrayList<>();
+    final Mark mark;
+    int priority = 1;
 
     Group(String name, Mark mark) {
       this.name = name;
@@ -39,15 +55,17 @@ final class InventoryBuilder {
   }
 
   private static final class HostDef {
-    final Map<String, Value> inline = new LinkedHashMap<>();
-    final Map<String, Value> files = new LinkedHashMap<>();
+    final Map<String, Var> inline = new LinkedHashMap<>();
+    final List<Map<String, Var>> files = new ArrayList<>();
   }
 
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private final Map<String, HostDef> hosts = new LinkedHashMap<>();
 
   InventoryBuilder() {
-    groups.put(ALL, new Group(ALL, Mark.nowhere("inventory")));
+    group(ALL, Mark.nowhere("inventory"));
+    group(UNGROUPED, Mark.nowhere("inventory"));
+    child(ALL, UNGROUPED, Mark.nowhere("inventory"));
   }
 
   void group(String name, Mark mark) {
@@ -57,15 +75,30 @@ final class InventoryBuilder {
   void child(String parent, String child, Mark mark) {
     group(parent, mark);
     group(child, mark);
-    groups.get(parent).children.add(child);
+    List<String> kids = groups.get(parent).children;
+    if (!parent.equals(child) && !kids.contains(child)) {
+      kids.add(child);
+    }
+  }
+
+  /** A host in a group; a port (from {@code host:port}) is set when the host is first seen, as Ansible does. */
+  void host(String group, String host, Integer port, Mark mark) {
+    group(group, Mark.nowhere("inventory"));
+    if (!hosts.containsKey(host)) {
+      HostDef def = new HostDef();
+      hosts.put(host, def);
+      if (port != null && port != 0) {
+        def.inline.put("ansible_port", new Var(new Value.Scalar(String.valueOf(port), mark), (long) port));
+      }
+    }
+    List<String> in = groups.get(group).hosts;
+    if (!in.contains(host)) {
+      in.add(host);
+    }
   }
 
   void host(String group, String host) {
-    group(group, Mark.nowhere("inventory"));
-    hosts.computeIfAbsent(host, h -> new HostDef());
-    if (!group.equals(ALL)) {
-      groups.get(group).hosts.add(host);
-    }
+    host(group, host, null, Mark.nowhere("inventory"));
   }
 
   boolean hasGroup(String name) {
@@ -84,25 +117,55 @@ final class InventoryBuilder {
     return hosts.keySet();
   }
 
-  void groupVars(String group, Map<String, Value> vars, boolean fromFile, Path dir) {
+  /** A group variable from the inventory file; {@code ansible_group_priority} sets the priority instead. */
+  void groupVar(String group, String key, Var var, Path dir, Problems problems) {
     Group g = groups.get(group);
-    (fromFile ? g.files : g.inline).putAll(absolutize(vars, dir));
-  }
-
-  void hostVars(String host, Map<String, Value> vars, boolean fromFile, Path dir) {
-    HostDef h = hosts.computeIfAbsent(host, n -> new HostDef());
-    (fromFile ? h.files : h.inline).putAll(absolutize(vars, dir));
-  }
-
-  static Map<String, Value> absolutize(Map<String, Value> vars, Path dir) {
-    Map<String, Value> out = new LinkedHashMap<>(vars);
-    for (String name : PATH_VARS) {
-      if (out.get(name) instanceof Value.Scalar s && isRelative(s.text()) && dir != null) {
-        String abs = dir.toAbsolutePath().resolve(s.text()).normalize().toString();
-        out.put(name, new Value.Scalar(abs, s.mark()));
-      }
+    if (key.equals(PRIORITY)) {
+      priority(var).ifPresentOrElse(p -> g.priority = p, () -> problems.error(var.value().mark(),
+          PRIORITY + " must be an integer, got '" + var.value().toPlain() + "'", "write a whole number, e.g. 10"));
+      return;
     }
-    return out;
+    g.inline.put(key, absolutize(key, var, dir));
+  }
+
+  void hostVar(String host, String key, Var var, Path dir) {
+    hosts.get(host).inline.put(key, absolutize(key, var, dir));
+  }
+
+  /** One group_vars/ file's variables, in the order Ansible reads the files. */
+  void groupVarsFile(String group, Map<String, Var> vars, Path dir) {
+    Map<String, Var> out = new LinkedHashMap<>();
+    vars.forEach((k, v) -> out.put(k, absolutize(k, v, dir)));
+    groups.get(group).files.add(out);
+  }
+
+  void hostVarsFile(String host, Map<String, Var> vars, Path dir) {
+    Map<String, Var> out = new LinkedHashMap<>();
+    vars.forEach((k, v) -> out.put(k, absolutize(k, v, dir)));
+    hosts.get(host).files.add(out);
+  }
+
+  private static java.util.Optional<Integer> priority(Var var) {
+    Object t = var.typed();
+    if (t instanceof Long l) {
+      return java.util.Optional.of(l.intValue());
+    }
+    if (t instanceof Boolean b) {
+      return java.util.Optional.of(b ? 1 : 0);
+    }
+    try {
+      return java.util.Optional.of(Integer.parseInt(String.valueOf(t).strip()));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  static Var absolutize(String key, Var var, Path dir) {
+    if (PATH_VARS.contains(key) && var.value() instanceof Value.Scalar s && isRelative(s.text()) && dir != null) {
+      String abs = dir.toAbsolutePath().resolve(s.text()).normalize().toString();
+      return new Var(new Value.Scalar(abs, s.mark()), var.typed());
+    }
+    return var;
   }
 
   private static boolean isRelative(String path) {
@@ -110,63 +173,91 @@ final class InventoryBuilder {
   }
 
   Inventory build(Path directory, Problems problems) {
-    // Hosts in no group but `all` are in `ungrouped`, as in Ansible.
-    Set<String> grouped = new LinkedHashSet<>();
-    groups.values().forEach(g -> grouped.addAll(g.hosts));
-    for (String h : hosts.keySet()) {
-      if (!grouped.contains(h)) {
-        host(UNGROUPED, h);
-      }
-    }
-    Map<String, Set<String>> parents = new LinkedHashMap<>();
-    groups.keySet().forEach(g -> parents.put(g, new LinkedHashSet<>()));
-    groups.values().forEach(g -> g.children.forEach(c -> parents.get(c).add(g.name)));
+    Map<String, Set<String>> parents = parents();
+    // reconcile_inventory: groups without a parent become children of all, in creation order ...
     for (Group g : groups.values()) {
-      if (!g.name.equals(ALL) && parents.get(g.name).isEmpty()) { // top-level groups are children of all
-        groups.get(ALL).children.add(g.name);
+      if (!g.name.equals(ALL) && parents.get(g.name).isEmpty()) {
+        child(ALL, g.name, g.mark);
         parents.get(g.name).add(ALL);
       }
     }
     Map<String, Integer> depth = depths(parents, problems);
-    Comparator<String> order = Comparator.comparing((String g) -> depth.getOrDefault(g, 0)).thenComparing(g -> g);
+    if (problems.hasErrors()) {
+      return new Inventory(List.of(), Map.of(), directory, AnsibleView.empty());
+    }
     Map<String, Set<String>> members = new LinkedHashMap<>();
     for (String g : groups.keySet()) {
       members.put(g, membersOf(g, new LinkedHashSet<>()));
     }
+    // ... and a host in no group but all (or only in ungrouped) is in ungrouped, and only then.
+    Group ungrouped = groups.get(UNGROUPED);
+    for (String h : hosts.keySet()) {
+      boolean elsewhere = groups.values().stream()
+          .anyMatch(g -> !g.name.equals(ALL) && !g.name.equals(UNGROUPED) && members.get(g.name).contains(h));
+      if (elsewhere) {
+        ungrouped.hosts.remove(h);
+      } else if (!ungrouped.hosts.contains(h)) {
+        ungrouped.hosts.add(h);
+      }
+    }
+    members.put(UNGROUPED, new LinkedHashSet<>(ungrouped.hosts));
+    members.put(ALL, new LinkedHashSet<>(hosts.keySet()));
+    // sort_groups: depth, then ansible_group_priority, then name.
+    Comparator<String> order = Comparator.comparing((String g) -> depth.getOrDefault(g, 0))
+        .thenComparing(g -> groups.get(g).priority).thenComparing(g -> g);
     List<Host> built = new ArrayList<>();
+    Map<String, Map<String, Object>> shown = new LinkedHashMap<>();
     for (Map.Entry<String, HostDef> e : hosts.entrySet()) {
       String name = e.getKey();
       List<String> in = new ArrayList<>();
       for (String g : groups.keySet()) {
-        if (members.get(g).contains(name)) {
+        if (!g.equals(ALL) && members.get(g).contains(name)) {
           in.add(g);
         }
       }
       in.sort(order);
-      built.add(new Host(name, in, mergeVars(in, e.getValue())));
+      Map<String, Var> merged = mergeVars(in, e.getValue());
+      Map<String, Value> vars = new LinkedHashMap<>();
+      Map<String, Object> typed = new LinkedHashMap<>();
+      merged.forEach((k, v) -> {
+        vars.put(k, v.value());
+        if (!INTERNAL_VARS.contains(k)) {
+          typed.put(k, v.typed());
+        }
+      });
+      List<String> withAll = new ArrayList<>();
+      withAll.add(ALL);
+      withAll.addAll(in);
+      built.add(new Host(name, withAll, vars));
+      shown.put(name, typed);
     }
-    return new Inventory(built, members, directory);
+    Map<String, List<String>> groupHosts = new LinkedHashMap<>();
+    Map<String, List<String>> groupChildren = new LinkedHashMap<>();
+    groups.values().forEach(g -> {
+      groupHosts.put(g.name, List.copyOf(g.hosts));
+      groupChildren.put(g.name, List.copyOf(g.children));
+    });
+    return new Inventory(built, members, directory, new AnsibleView(groupHosts, groupChildren, shown));
   }
 
-  // Ansible's order (VariableManager.get_vars): all's inline vars, all's group_vars file, every
-  // other group's inline vars (sorted by depth then name), their group_vars files, the host's
-  // inline vars, its host_vars files. Later wins.
-  private Map<String, Value> mergeVars(List<String> hostGroups, HostDef host) {
-    Map<String, Value> vars = new LinkedHashMap<>();
+  private Map<String, Set<String>> parents() {
+    Map<String, Set<String>> parents = new LinkedHashMap<>();
+    groups.keySet().forEach(g -> parents.put(g, new LinkedHashSet<>()));
+    groups.values().forEach(g -> g.children.forEach(c -> parents.get(c).add(g.name)));
+    return parents;
+  }
+
+  // VariableManager.get_vars with the default VARIABLE_PRECEDENCE: all's inline vars, every other
+  // group's inline vars (in sort_groups order), all's group_vars files, the other groups' group_vars
+  // files, the host's inline vars, its host_vars files. Later wins, key by key.
+  private Map<String, Var> mergeVars(List<String> hostGroups, HostDef host) {
+    Map<String, Var> vars = new LinkedHashMap<>();
     vars.putAll(groups.get(ALL).inline);
-    vars.putAll(groups.get(ALL).files);
-    for (String g : hostGroups) {
-      if (!g.equals(ALL)) {
-        vars.putAll(groups.get(g).inline);
-      }
-    }
-    for (String g : hostGroups) {
-      if (!g.equals(ALL)) {
-        vars.putAll(groups.get(g).files);
-      }
-    }
+    hostGroups.forEach(g -> vars.putAll(groups.get(g).inline));
+    groups.get(ALL).files.forEach(vars::putAll);
+    hostGroups.forEach(g -> groups.get(g).files.forEach(vars::putAll));
     vars.putAll(host.inline);
-    vars.putAll(host.files);
+    host.files.forEach(vars::putAll);
     return vars;
   }
 
@@ -188,6 +279,7 @@ final class InventoryBuilder {
     return out;
   }
 
+  /** A group's depth is its longest path from all, as Group.add_child_group maintains it. */
   private Map<String, Integer> depths(Map<String, Set<String>> parents, Problems problems) {
     Map<String, Integer> depth = new HashMap<>();
     for (String g : groups.keySet()) {

@@ -42,8 +42,18 @@ public final class Yaml {
 
   private Yaml() {}
 
+  /**
+   * A document as plumb reads it (text scalars with marks) and as Ansible types it (YAML 1.1:
+   * {@code yes} is true, {@code 0644} is 420), for showing the inventory as Ansible shows it.
+   */
+  record Doc(Value value, Object typed) {}
+
   /** A file's single document; empty (with a problem recorded) when it cannot be read or parsed. */
   public static Optional<Value> read(Path file, Problems problems) {
+    return readDoc(file, problems).map(Doc::value);
+  }
+
+  static Optional<Doc> readDoc(Path file, Problems problems) {
     String label = file.toString();
     String text;
     try {
@@ -63,11 +73,15 @@ public final class Yaml {
       problems.error(Mark.nowhere(label), "cannot read file: " + e, "check the path and its permissions");
       return Optional.empty();
     }
-    return parse(text, label, problems);
+    return parseDoc(text, label, problems);
   }
 
   /** Text as one document; an empty document is {@link Value.Null}. */
   public static Optional<Value> parse(String text, String label, Problems problems) {
+    return parseDoc(text, label, problems).map(Doc::value);
+  }
+
+  static Optional<Doc> parseDoc(String text, String label, Problems problems) {
     if (text.length() > MAX_CODE_POINTS && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
       problems.error(new Mark(label, 1, 1), "YAML rejected: the document is longer than " + MAX_CODE_POINTS
           + " code points", "split the file into smaller files");
@@ -93,11 +107,13 @@ public final class Yaml {
       return Optional.empty();
     }
     if (root.isEmpty()) {
-      return Optional.of(new Value.Null(new Mark(label, 1, 1)));
+      return Optional.of(new Doc(new Value.Null(new Mark(label, 1, 1)), null));
     }
     Converter converter = new Converter(label, problems);
     try {
-      return Optional.of(converter.convert(root.get()));
+      Value value = converter.convert(root.get());
+      // Typing walks the nodes again; skip it when the walk above refused a recursive alias.
+      return Optional.of(new Doc(value, converter.refused ? null : YamlTypes.typed(root.get())));
     } catch (TooLarge e) {
       problems.error(e.mark, "this document expands to more than " + MAX_VALUES
           + " values through aliases (*name)", "remove the nested aliases; write the values out");
@@ -160,6 +176,7 @@ public final class Yaml {
     private final Problems problems;
     private final Set<Node> path = Collections.newSetFromMap(new IdentityHashMap<>());
     private int count;
+    boolean refused;
 
     Converter(String label, Problems problems) {
       this.label = label;
@@ -180,6 +197,7 @@ public final class Yaml {
       }
       if (!path.add(node)) {
         problems.error(mark, "an alias refers to the collection that contains it", "remove the recursive alias");
+        refused = true;
         return new Value.Null(mark);
       }
       try {

@@ -21,7 +21,8 @@ final class YamlInventory {
     this.dir = dir;
   }
 
-  void read(Value root) {
+  void read(Yaml.Doc doc) {
+    Value root = doc.value();
     if (root instanceof Value.Null) {
       return;
     }
@@ -30,13 +31,18 @@ final class YamlInventory {
           "start with 'all:' and put hosts under 'all: {hosts: {name: {}}}'");
       return;
     }
+    Map<?, ?> typed = doc.typed() instanceof Map<?, ?> t ? t : Map.of();
     top.entries().forEach((name, body) -> {
       builder.group(name, top.keyMark(name));
-      group(name, body);
+      group(name, body, typed.get(name));
     });
   }
 
-  private void group(String name, Value body) {
+  private static Object at(Object typed, String key) {
+    return typed instanceof Map<?, ?> m ? m.get(key) : null;
+  }
+
+  private void group(String name, Value body, Object typed) {
     if (body instanceof Value.Null) {
       return;
     }
@@ -45,18 +51,35 @@ final class YamlInventory {
           + body.kind(), "write '" + name + ": {hosts: {host1: {}}}'");
       return;
     }
-    m.entries().forEach((key, value) -> {
+    m.entries().forEach((key, given) -> {
+      Value value = GROUP_KEYS.contains(key) ? singleName(name, key, given) : given;
+      Object types = value == given ? at(typed, key) : java.util.Collections.singletonMap(((Value.Scalar) given).text(), null);
       switch (key) {
-        case "hosts" -> hosts(name, value);
-        case "vars" -> vars(value, "vars of group '" + name + "'").ifPresent(v -> builder.groupVars(name, v, false, dir));
-        case "children" -> children(name, value);
+        case "hosts" -> hosts(name, value, types);
+        case "vars" -> vars(value, types, "vars of group '" + name + "'")
+            .ifPresent(v -> v.forEach((k, var) -> builder.groupVar(name, k, var, dir, problems)));
+        case "children" -> children(name, value, types);
         default -> problems.error(m.keyMark(key), "unknown key '" + key + "' in group '" + name + "'",
             Suggest.didYouMean(key, GROUP_KEYS) + "a group takes: hosts, vars, children");
       }
     });
   }
 
-  private void hosts(String group, Value value) {
+  /**
+   * Ansible reads a string where a mapping belongs ({@code hosts: node1 node2}, a YAML plain
+   * scalar over several lines) as a mapping with that one key: one host named "node1 node2".
+   * plumb does the same, so the inventory resolves as Ansible resolves it, and says so.
+   */
+  private Value singleName(String group, String key, Value value) {
+    if (!(value instanceof Value.Scalar s)) {
+      return value;
+    }
+    problems.warning(s.mark(), key + " of group '" + group + "' is the string '" + s.text()
+        + "', which Ansible (and plumb) read as one name", "write one 'name:' per line, each ending with ':'");
+    return new Value.Map(Map.of(s.text(), new Value.Null(s.mark())), Map.of(s.text(), s.mark()), s.mark());
+  }
+
+  private void hosts(String group, Value value, Object typed) {
     if (value instanceof Value.Null) {
       return;
     }
@@ -66,21 +89,26 @@ final class YamlInventory {
       return;
     }
     m.entries().forEach((entry, vars) -> {
-      java.util.Optional<List<String>> names = HostRange.expand(entry);
+      java.util.Optional<HostRange.Entry> names = HostRange.entry(entry);
       if (names.isEmpty()) {
         problems.error(m.keyMark(entry), "cannot read the host range '" + entry + "'",
             "write [1:4], [01:10], [a:c] or [0:10:2], with the start before the end");
         return;
       }
-      java.util.Optional<Map<String, Value>> hostVars = vars(vars, "variables of host '" + entry + "'");
-      for (String host : names.get()) {
-        builder.host(group, host);
-        hostVars.ifPresent(v -> builder.hostVars(host, v, false, dir));
+      if (names.get().names().isEmpty()) {
+        problems.warning(m.keyMark(entry), "the host range '" + entry + "' stands for no host",
+            "write the start before the end");
+      }
+      java.util.Optional<Map<String, InventoryBuilder.Var>> hostVars =
+          vars(vars, at(typed, entry), "variables of host '" + entry + "'");
+      for (String host : names.get().names()) {
+        builder.host(group, host, names.get().port(), m.keyMark(entry));
+        hostVars.ifPresent(v -> v.forEach((k, var) -> builder.hostVar(host, k, var, dir)));
       }
     });
   }
 
-  private void children(String parent, Value value) {
+  private void children(String parent, Value value, Object typed) {
     if (value instanceof Value.Null) {
       return;
     }
@@ -90,18 +118,19 @@ final class YamlInventory {
       return;
     }
     m.entries().forEach((child, body) -> {
+      builder.group(child, m.keyMark(child));
+      group(child, body, at(typed, child));
       builder.child(parent, child, m.keyMark(child));
-      group(child, body);
     });
   }
 
   /** A variables mapping (null means none); reports anything else. */
-  java.util.Optional<Map<String, Value>> vars(Value value, String what) {
+  java.util.Optional<Map<String, InventoryBuilder.Var>> vars(Value value, Object typed, String what) {
     if (value instanceof Value.Null) {
       return java.util.Optional.empty();
     }
     if (value instanceof Value.Map m) {
-      return java.util.Optional.of(m.entries());
+      return java.util.Optional.of(Inventory.zip(m, typed));
     }
     problems.error(value.mark(), what + " must be a mapping, got " + value.kind(), "write 'name: value' lines");
     return java.util.Optional.empty();
