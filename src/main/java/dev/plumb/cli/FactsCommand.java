@@ -50,7 +50,10 @@ final class FactsCommand implements Callable<Integer> {
   }
 
   private static String describe(Fact f) {
-    return f instanceof Fact.File file ? "file " + file.path() : "command " + ((Fact.Command) f).script();
+    if (f instanceof Fact.File file) {
+      return "file " + file.path();
+    }
+    return f instanceof Fact.Files files ? "files " + files.glob() : "command " + ((Fact.Command) f).script();
   }
 
   private static Object describe(FactResult r) {

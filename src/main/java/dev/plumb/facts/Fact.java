@@ -1,5 +1,7 @@
 package dev.plumb.facts;
 
+import java.util.regex.Pattern;
+
 /**
  * One thing to read from a host. Facts are values: equal facts from different resources are read
  * once, so a host is read in one round trip however many resources look at the same file.
@@ -22,11 +24,61 @@ public sealed interface Fact {
    */
   record Command(String script) implements Fact {}
 
+  /**
+   * Every regular file a shell glob matches, with its content, framed by the fact script's own
+   * random delimiter (a file cannot forge a boundary). It reads as {@link FactResult.Output} whose
+   * stdout is {@link FileListing}'s text; a planned write to a matching path is seen by later steps.
+   *
+   * @param glob an absolute shell glob from module code (not quoted: it must expand), e.g. {@code
+   *     /etc/default/grub.d/*.cfg}
+   */
+  record Files(String glob) implements Fact {
+    public Files {
+      if (!glob.startsWith("/") || glob.contains("\n") || glob.contains("'") || glob.contains("\"")) {
+        throw new IllegalArgumentException("a files fact needs an absolute glob without quotes or newlines: " + glob);
+      }
+    }
+
+    /** Whether {@code path} is one the shell would list for this glob (a leading dot needs a dot). */
+    public boolean matches(String path) {
+      return toRegex(glob).matcher(path).matches();
+    }
+
+    private static Pattern toRegex(String glob) {
+      StringBuilder re = new StringBuilder();
+      boolean componentStart = true;
+      for (int i = 0; i < glob.length(); i++) {
+        char c = glob.charAt(i);
+        switch (c) {
+          case '*' -> re.append(componentStart ? "(?!\\.)[^/]*" : "[^/]*");
+          case '?' -> re.append(componentStart ? "[^/.]" : "[^/]");
+          case '[' -> {
+            int end = glob.indexOf(']', i + 2);
+            if (end < 0) {
+              re.append("\\[");
+            } else {
+              String set = glob.substring(i + 1, end);
+              re.append('[').append(set.startsWith("!") ? "^" + set.substring(1) : set).append(']');
+              i = end;
+            }
+          }
+          default -> re.append(Pattern.quote(String.valueOf(c)));
+        }
+        componentStart = c == '/';
+      }
+      return Pattern.compile(re.toString());
+    }
+  }
+
   static File file(String path) {
     return new File(path);
   }
 
   static Command command(String script) {
     return new Command(script);
+  }
+
+  static Files files(String glob) {
+    return new Files(glob);
   }
 }

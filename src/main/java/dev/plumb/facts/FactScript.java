@@ -16,7 +16,9 @@ import java.util.Map;
  * \n<D> <i> END <status>\n}, where D is a random 128-bit delimiter chosen per run. The decoder looks
  * for the exact end marker of fact i, so output that contains newlines, NULs, no trailing newline,
  * or even a prefix of the delimiter decodes exactly. Status is {@code ok}, {@code missing}, {@code
- * unreadable} (files) or {@code exit N} (commands).
+ * unreadable} (files) or {@code exit N} (commands). Inside a {@link Fact.Files} fact each file is
+ * framed the same way, {@code <D> <i> FILE <path>\0} before and {@code \n<D> <i> EOF\n} after its
+ * content, and decoded into {@link FileListing}'s form.
  */
 public final class FactScript {
   private final String delimiter;
@@ -63,6 +65,11 @@ public final class FactScript {
             .append("else s=missing; fi\n");
       } else if (facts.get(i) instanceof Fact.Command c) {
         s.append("(\n").append(c.script()).append("\n) </dev/null 2>/dev/null; s=\"exit $?\"\n");
+      } else if (facts.get(i) instanceof Fact.Files f) {
+        // Each file framed with this run's delimiter, its path ended by NUL (which no path holds).
+        s.append("for f in ").append(f.glob()).append("; do [ -f \"$f\" ] || continue; ")
+            .append("printf '%s ").append(i).append(" FILE %s\\000' \"$D\" \"$f\"; cat -- \"$f\" 2>/dev/null; ")
+            .append("printf '\\n%s ").append(i).append(" EOF\\n' \"$D\"; done; s=\"exit 0\"\n");
       }
       s.append("printf '\\n%s ").append(i).append(" END %s\\n' \"$D\" \"$s\"\n");
     }
@@ -97,10 +104,34 @@ public final class FactScript {
       }
       byte[] body = java.util.Arrays.copyOfRange(output, bodyStart, endAt);
       String status = new String(output, statusStart, statusEnd - statusStart, StandardCharsets.US_ASCII);
-      results.put(facts.get(i), result(facts.get(i), status, body));
+      results.put(facts.get(i), facts.get(i) instanceof Fact.Files
+          ? new FactResult.Output(0, FileListing.renderBytes(files(i, body)))
+          : result(facts.get(i), status, body));
       pos = statusEnd + 1;
     }
     return results;
+  }
+
+  /** The files of a {@link Fact.Files} fact's output, framed as {@link #script()} prints them. */
+  private Map<String, String> files(int i, byte[] body) {
+    Map<String, String> files = new LinkedHashMap<>();
+    byte[] header = (delimiter + " " + i + " FILE ").getBytes(StandardCharsets.US_ASCII);
+    byte[] end = ("\n" + delimiter + " " + i + " EOF\n").getBytes(StandardCharsets.US_ASCII);
+    int pos = 0;
+    while (pos < body.length) {
+      if (indexOf(body, header, pos) != pos) {
+        throw new IllegalArgumentException("fact output of " + facts.get(i) + " is not a file listing");
+      }
+      int nul = indexOf(body, new byte[] {0}, pos + header.length);
+      int endAt = nul < 0 ? -1 : indexOf(body, end, nul + 1);
+      if (endAt < 0) {
+        throw new IllegalArgumentException("fact output truncated inside a file of " + facts.get(i));
+      }
+      String path = new String(body, pos + header.length, nul - pos - header.length, StandardCharsets.UTF_8);
+      files.put(path, new String(body, nul + 1, endAt - nul - 1, StandardCharsets.UTF_8));
+      pos = endAt + end.length;
+    }
+    return files;
   }
 
   private static FactResult result(Fact fact, String status, byte[] body) {

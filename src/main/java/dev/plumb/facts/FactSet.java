@@ -56,7 +56,35 @@ public final class FactSet {
     if (result == null) {
       throw new IllegalStateException("fact was not declared by the module: " + fact);
     }
+    if (fact instanceof Fact.Files glob && result instanceof FactResult.Output out && out.ok()) {
+      return predictedListing(glob, out);
+    }
     return result;
+  }
+
+  /** A typed fact's parsed value, with what earlier steps will write when it is read from files. */
+  public <T> T get(FactDef<T> def) {
+    return def.parse(get(def.fact()));
+  }
+
+  /** A listing with the predicted content of every overlaid path the glob matches. */
+  private FactResult predictedListing(Fact.Files glob, FactResult.Output read) {
+    Map<String, String> files = null;
+    for (Map.Entry<String, FactResult> o : overlays.entrySet()) {
+      if (!glob.matches(o.getKey())) {
+        continue;
+      }
+      if (files == null) {
+        files = new LinkedHashMap<>(FileListing.parse(read.text()));
+      }
+      overlaid.add(o.getKey());
+      if (o.getValue() instanceof FactResult.Content c) {
+        files.put(o.getKey(), c.text());
+      } else {
+        files.remove(o.getKey());
+      }
+    }
+    return files == null ? read : new FactResult.Output(0, FileListing.renderBytes(files));
   }
 
   /** A file's content, or empty when it is missing or unreadable. */

@@ -34,6 +34,8 @@ public final class FactsCodec {
       Map<String, Object> entry = new LinkedHashMap<>();
       if (fact instanceof Fact.File f) {
         entry.put("file", f.path());
+      } else if (fact instanceof Fact.Files g) {
+        entry.put("files", g.glob());
       } else {
         entry.put("command", ((Fact.Command) fact).script());
       }
@@ -72,7 +74,8 @@ public final class FactsCodec {
     Map<Fact, FactResult> read = new LinkedHashMap<>();
     for (Object o : entries) {
       Map<?, ?> e = (Map<?, ?>) o;
-      Fact fact = e.containsKey("file") ? Fact.file((String) e.get("file")) : Fact.command((String) e.get("command"));
+      Fact fact = e.containsKey("file") ? Fact.file((String) e.get("file"))
+          : e.containsKey("files") ? Fact.files((String) e.get("files")) : Fact.command((String) e.get("command"));
       String status = (String) e.get("status");
       FactResult result = switch (status) {
         case "content" -> new FactResult.Content(Base64.getDecoder().decode((String) e.get("base64")));

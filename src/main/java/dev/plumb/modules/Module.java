@@ -47,7 +47,10 @@ public interface Module {
     return Set.of();
   }
 
-  /** Paths this resource may write; a resource that reads one of them is ordered after it. */
+  /**
+   * Paths this resource may write, or shell globs of them ({@code /etc/default/grub.d/*.cfg}); a
+   * resource that reads one of them is ordered after it.
+   */
   default Set<String> writes(Params params) {
     return Set.of();
   }

@@ -70,15 +70,9 @@ final class DependencyGraph {
 
   /** Writer before reader; an edge that would close a cycle is left out (declared order wins). */
   private void addFileEdges(List<Resource> resources) {
-    Map<Resource, Set<String>> reads = new LinkedHashMap<>();
+    Map<Resource, List<Fact>> reads = new LinkedHashMap<>();
     for (Resource r : resources) {
-      Set<String> paths = new java.util.LinkedHashSet<>();
-      for (Fact f : r.module().facts(r.params())) {
-        if (f instanceof Fact.File file) {
-          paths.add(file.path());
-        }
-      }
-      reads.put(r, paths);
+      reads.put(r, r.module().facts(r.params()));
     }
     List<Resource[]> candidates = new ArrayList<>();
     for (Resource writer : resources) {
@@ -87,7 +81,7 @@ final class DependencyGraph {
         continue;
       }
       for (Resource reader : resources) {
-        if (reader != writer && !java.util.Collections.disjoint(writes, reads.get(reader))) {
+        if (reader != writer && readsAny(reads.get(reader), writes)) {
           candidates.add(new Resource[] {writer, reader});
         }
       }
@@ -100,6 +94,23 @@ final class DependencyGraph {
         graph.putEdge(e[0], e[1]);
       }
     }
+  }
+
+  /**
+   * Whether one of the facts reads a written path: a file a write names or its glob matches, or a
+   * listing whose glob matches a written path (a declared glob write counts as its pattern).
+   */
+  private static boolean readsAny(List<Fact> facts, Set<String> writes) {
+    for (Fact f : facts) {
+      for (String w : writes) {
+        boolean isGlob = w.indexOf('*') >= 0 || w.indexOf('?') >= 0 || w.indexOf('[') >= 0;
+        if (f instanceof Fact.File file && (isGlob ? Fact.files(w).matches(file.path()) : w.equals(file.path()))
+            || f instanceof Fact.Files glob && (glob.matches(w) || w.equals(glob.glob()))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Ids of the direct predecessors of a resource, in declaration order. */

@@ -101,6 +101,8 @@ public final class PlanJson {
       Map<String, Object> f = new LinkedHashMap<>();
       if (fact instanceof Fact.File file) {
         f.put("file", file.path());
+      } else if (fact instanceof Fact.Files files) {
+        f.put("files", files.glob());
       } else if (fact instanceof Fact.Command cmd) {
         f.put("command", cmd.script());
       }
@@ -200,7 +202,8 @@ public final class PlanJson {
     List<Object> fs = m.list("facts");
     for (int i = 0; i < fs.size(); i++) {
       Obj f = new Obj(fs.get(i), m.where + ".facts[" + i + "]");
-      Fact fact = f.has("file") ? Fact.file(f.string("file")) : Fact.command(f.string("command"));
+      Fact fact = f.has("file") ? Fact.file(f.string("file"))
+          : f.has("files") ? Fact.files(f.string("files")) : Fact.command(f.string("command"));
       facts.put(fact, f.string("digest"));
     }
     Change change = new Change(action(m), m.string("before"), m.string("after"), m.string("diff"), commands,

@@ -225,6 +225,16 @@ final class ScriptedHost {
         if (content != null) {
           out.writeBytes(content);
         }
+      } else if (next.startsWith("for f in ")) {
+        dev.plumb.facts.Fact.Files glob = dev.plumb.facts.Fact.files(next.substring("for f in ".length(), next.indexOf("; do ")));
+        for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
+          if (glob.matches(f.getKey())) {
+            out.writeBytes((delimiter + " " + i + " FILE " + f.getKey() + "\0").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(f.getValue());
+            out.writeBytes(("\n" + delimiter + " " + i + " EOF\n").getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        status = "exit 0";
       } else {
         StringBuilder body = new StringBuilder();
         int j = at + 2;

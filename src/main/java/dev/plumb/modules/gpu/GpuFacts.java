@@ -1,6 +1,7 @@
 package dev.plumb.modules.gpu;
 
 import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactDef;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.TextLines;
@@ -19,10 +20,12 @@ final class GpuFacts {
   private GpuFacts() {}
 
   /** Loaded kernel modules, one name per line: /proc/modules, or /sys/module/NAME/initstate. */
-  static final Fact.Command LOADED_MODULES = Fact.command(
+  static final FactDef<Set<String>> LOADED = FactDef.command(
       "if [ -r /proc/modules ]; then cut -d' ' -f1 /proc/modules; "
           + "else for f in /sys/module/*/initstate; do [ -e \"$f\" ] || continue; "
-          + "d=${f%/initstate}; echo \"${d##*/}\"; done; fi");
+          + "d=${f%/initstate}; echo \"${d##*/}\"; done; fi", out -> parseLoadedModules(out.text()));
+
+  static final Fact.Command LOADED_MODULES = (Fact.Command) LOADED.fact();
 
   /** Added to PATH in snippets: a non-root login's PATH often lacks them (update-grub, modinfo live there). */
   static final String SBIN = "/usr/local/sbin:/usr/sbin:/sbin";
@@ -32,9 +35,11 @@ final class GpuFacts {
       "cc", "gcc");
 
   /** Which of {@link #TOOL_NAMES} exist on PATH, one per line; {@code efi} when booted by UEFI. */
-  static final Fact.Command TOOLS = Fact.command(
+  static final FactDef<Set<String>> TOOLS_DEF = FactDef.command(
       "PATH=$PATH:" + SBIN + "; for t in " + String.join(" ", TOOL_NAMES) + "; do command -v \"$t\" >/dev/null 2>&1 && echo \"$t\"; done; "
-          + "[ -d /sys/firmware/efi ] && echo efi; true");
+          + "[ -d /sys/firmware/efi ] && echo efi; true", out -> parseTools(out.text()));
+
+  static final Fact.Command TOOLS = (Fact.Command) TOOLS_DEF.fact();
 
   /** Module names with '-' read as '_' (the kernel's own equivalence). */
   static String moduleName(String name) {
@@ -52,7 +57,7 @@ final class GpuFacts {
   }
 
   static Set<String> loadedModules(FactSet facts) {
-    return parseLoadedModules(facts.command(LOADED_MODULES.script()).text());
+    return facts.get(LOADED);
   }
 
   static Set<String> parseTools(String output) {
@@ -66,39 +71,15 @@ final class GpuFacts {
   }
 
   static Set<String> tools(FactSet facts) {
-    return parseTools(facts.command(TOOLS.script()).text());
+    return facts.get(TOOLS_DEF);
   }
 
-  /** A snippet that prints each file matching {@code glob} as {@code ### path} then its content. */
-  static Fact.Command listing(String glob) {
-    return Fact.command("for f in " + glob + "; do [ -f \"$f\" ] || continue; printf '### %s\\n' \"$f\"; "
-        + "cat -- \"$f\"; echo; done; true");
-  }
-
-  /** The files of a {@link #listing} output, path to content, in glob (sorted) order. */
-  static Map<String, String> parseListing(String output) {
-    Map<String, String> files = new LinkedHashMap<>();
-    String path = null;
-    StringBuilder body = new StringBuilder();
-    for (String line : TextLines.split(output)) {
-      if (line.startsWith("### /")) {
-        if (path != null) {
-          files.put(path, dropAddedNewline(body.toString()));
-        }
-        path = TextLines.strip(line).substring(4);
-        body.setLength(0);
-      } else if (path != null) {
-        body.append(line);
-      }
-    }
-    if (path != null) {
-      files.put(path, dropAddedNewline(body.toString()));
-    }
-    return files;
-  }
-
-  private static String dropAddedNewline(String s) {
-    return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+  /**
+   * Every file matching {@code glob}, path to content, framed by the fact script (a file holding a
+   * line like a header cannot be misread), and with what earlier steps write there.
+   */
+  static FactDef<Map<String, String>> listing(String glob) {
+    return FactDef.files(glob, files -> files);
   }
 
   /** The text of a file fact, or null when missing or unreadable. */

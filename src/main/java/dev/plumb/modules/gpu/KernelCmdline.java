@@ -1,6 +1,7 @@
 package dev.plumb.modules.gpu;
 
 import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactDef;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
@@ -30,8 +31,10 @@ public final class KernelCmdline implements Module {
   static final String GRUB_CFG = "/boot/grub/grub.cfg";
   static final String GRUB2_CFG = "/boot/grub2/grub.cfg";
   static final String PROC_CMDLINE = "/proc/cmdline";
-  static final Fact.Command GRUB_D = GpuFacts.listing("/etc/default/grub.d/*.cfg");
-  static final Fact.Command EFI_CFGS = GpuFacts.listing("/boot/efi/EFI/*/grub.cfg");
+  static final String GRUB_D_GLOB = "/etc/default/grub.d/*.cfg";
+  static final String EFI_CFG_GLOB = "/boot/efi/EFI/*/grub.cfg";
+  static final FactDef<Map<String, String>> GRUB_D = GpuFacts.listing(GRUB_D_GLOB);
+  static final FactDef<Map<String, String>> EFI_CFGS = GpuFacts.listing(EFI_CFG_GLOB);
   static final Fact.Command GRUBBY = Fact.command("command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT");
 
   private static final List<Param> PARAMS = List.of(
@@ -121,13 +124,15 @@ public final class KernelCmdline implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    return List.of(Fact.file(DEFAULT_GRUB), GRUB_D, Fact.file(GRUB_CFG), Fact.file(GRUB2_CFG), EFI_CFGS, GRUBBY,
+    return List.of(Fact.file(DEFAULT_GRUB), GRUB_D.fact(), Fact.file(GRUB_CFG), Fact.file(GRUB2_CFG), EFI_CFGS.fact(), GRUBBY,
         Fact.file(PROC_CMDLINE), GpuFacts.TOOLS);
   }
 
   @Override
   public Set<String> writes(Params params) {
-    return Set.of(DEFAULT_GRUB, GRUB_CFG, GRUB2_CFG);
+    // grub.d drop-ins are edited where they set the variable; grub-mkconfig writes grub.cfg (an
+    // EFI one too on hosts booted that way).
+    return Set.of(DEFAULT_GRUB, GRUB_D_GLOB, GRUB_CFG, GRUB2_CFG, EFI_CFG_GLOB);
   }
 
   @Override
@@ -140,7 +145,7 @@ public final class KernelCmdline implements Module {
     // Configured.
     Map<String, String> files = new LinkedHashMap<>();
     facts.text(DEFAULT_GRUB).ifPresent(t -> files.put(DEFAULT_GRUB, t));
-    files.putAll(GpuFacts.parseListing(facts.command(GRUB_D.script()).text()));
+    files.putAll(facts.get(GRUB_D));
     List<String> configured = configuredTokens(files);
     Optional<List<String>> grubby = grubbyArgs(facts, tools);
 
@@ -287,7 +292,7 @@ public final class KernelCmdline implements Module {
 
   static NextBoot nextBoot(FactSet facts, Set<String> tools) {
     if (tools.contains("efi") && tools.contains("grub2-mkconfig")) {
-      for (Map.Entry<String, String> e : GpuFacts.parseListing(facts.command(EFI_CFGS.script()).text()).entrySet()) {
+      for (Map.Entry<String, String> e : facts.get(EFI_CFGS).entrySet()) {
         Optional<List<String>> args = GrubConfig.defaultEntryArgs(e.getValue());
         if (args.isPresent()) {
           return new NextBoot(e.getKey(), args);

@@ -47,6 +47,12 @@ final class Fixtures {
     return put(fact, FactResult.output(exit, out));
   }
 
+  /** The files a listing fact reads, path to content. */
+  Fixtures files(dev.plumb.facts.FactDef<?> listing, Map<String, String> files) {
+    return put(listing.fact(), new FactResult.Output(0, dev.plumb.facts.FileListing.render(files)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   Fixtures cmd(Fact.Command fact, String out) {
     return cmd(fact, 0, out);
   }

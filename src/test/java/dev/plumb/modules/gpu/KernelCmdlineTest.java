@@ -148,7 +148,7 @@ class KernelCmdlineTest {
   void grubDOverride_isEditedInstead() {
     String cloud = "GRUB_CMDLINE_LINUX=\"console=ttyS0\"\n";
     Fixtures f = lab(IOMMU, "", "quiet", "quiet")
-        .cmd(KernelCmdline.GRUB_D, "### /etc/default/grub.d/50-cloudimg.cfg\n" + cloud + "\n");
+        .files(KernelCmdline.GRUB_D, Map.of("/etc/default/grub.d/50-cloudimg.cfg", cloud));
     Change c = f.diff();
     assertThat(c.writes()).containsOnlyKeys("/etc/default/grub.d/50-cloudimg.cfg");
     assertThat(c.diff()).contains("+GRUB_CMDLINE_LINUX=\"console=ttyS0 intel_iommu=on iommu=pt\"");
@@ -157,7 +157,7 @@ class KernelCmdlineTest {
   @Test
   void grubDAppend_countsAsConfigured() {
     Fixtures f = lab(IOMMU, "", "quiet intel_iommu=on iommu=pt", "quiet intel_iommu=on iommu=pt")
-        .cmd(KernelCmdline.GRUB_D, "### /etc/default/grub.d/iommu.cfg\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX intel_iommu=on iommu=pt\"\n\n");
+        .files(KernelCmdline.GRUB_D, Map.of("/etc/default/grub.d/iommu.cfg", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX intel_iommu=on iommu=pt\"\n"));
     assertThat(f.diff().action()).isEqualTo(Action.NONE);
   }
 
@@ -180,7 +180,7 @@ class KernelCmdlineTest {
     Fixtures f = Fixtures.of(M, IOMMU)
         .file(KernelCmdline.DEFAULT_GRUB, "GRUB_CMDLINE_LINUX=\"rhgb\"\n")
         .file(KernelCmdline.GRUB2_CFG, cfg("rhgb"))
-        .cmd(KernelCmdline.EFI_CFGS, "### /boot/efi/EFI/centos/grub.cfg\n" + cfg("rhgb") + "\n")
+        .files(KernelCmdline.EFI_CFGS, Map.of("/boot/efi/EFI/centos/grub.cfg", cfg("rhgb")))
         .tools("grub2-mkconfig", "dracut", "efi");
     assertThat(Fixtures.shown(f.diff())).last().isEqualTo("grub2-mkconfig -o /boot/efi/EFI/centos/grub.cfg");
   }

@@ -39,9 +39,13 @@ class ModulesTest {
   }
 
   @Test
-  void listing_parsesFilesAndKeepsTheirBytes() {
-    Map<String, String> files = GpuFacts.parseListing("### /a.cfg\nA=1\n\n### /b.cfg\nB=2\n");
-    assertThat(files).containsExactly(Map.entry("/a.cfg", "A=1\n"), Map.entry("/b.cfg", "B=2"));
+  void listing_parsesFilesAndKeepsTheirBytes_evenAHeaderLikeLine() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("/a.cfg", "A=1\n### /b.cfg\n");
+    files.put("/b.cfg", "B=2");
+    var listing = GpuFacts.listing("/*.cfg");
+    var read = new dev.plumb.facts.FactResult.Output(0, dev.plumb.facts.FileListing.render(files).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(listing.parse(read)).containsExactly(Map.entry("/a.cfg", "A=1\n### /b.cfg\n"), Map.entry("/b.cfg", "B=2"));
   }
 
   static Map<String, Object> nouveau() {
