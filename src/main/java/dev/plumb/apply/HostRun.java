@@ -101,20 +101,90 @@ final class HostRun {
     }
     try {
       FactSet facts;
+      boolean probe = options.mode() != Mode.APPLY;
       try {
-        facts = read(connection);
+        facts = probe ? readWithProbe(connection) : read(connection);
       } catch (TransportException e) {
         Outcome outcome = e.kind() == TransportException.Kind.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
         return HostResult.withoutPlan(name(), outcome, e.getMessage(), execs.get(), since(start));
       }
+      if (probe) {
+        // plan and check take no lease, but say when an apply is under way (they may see a host mid-change).
+        Optional<String> leasedBy = Lease.heldBy(facts);
+        facts = withoutProbe(facts);
+        plan = planner.plan(catalog, facts, options.reboot());
+        return planned().withFacts(facts).withLeasedBy(leasedBy);
+      }
       plan = planner.plan(catalog, facts, options.reboot());
-      if (options.mode() != Mode.APPLY || plan.problems().stream().anyMatch(Problem::isError)) {
+      if (plan.problems().stream().anyMatch(Problem::isError)) {
         return planned().withFacts(facts);
       }
-      return apply(facts, connection).withFacts(facts);
+      // A converged host needs no lease: nothing will change there.
+      return plan.hasChanges() ? underLease(facts, connection) : apply(facts, connection).withFacts(facts);
     } finally {
       connection.close();
     }
+  }
+
+  /**
+   * apply, on a host with something to do: it is changed only under its lease. The facts are read
+   * again once the lease is held, so that what another run changed meanwhile is not done twice.
+   */
+  private HostResult underLease(FactSet facts, Connection connection) {
+    Lease.Attempt attempt;
+    try {
+      attempt = Lease.acquire(connection, options.holder(), options.factTimeout());
+    } catch (TransportException e) {
+      return HostResult.withoutPlan(name(), Outcome.FAILED, "could not take the host's lease: " + e.getMessage(),
+          execs.get(), since(start)).withFacts(facts);
+    }
+    if (attempt instanceof Lease.Attempt.Busy busy) {
+      return HostResult.locked(name(), busy.describe(), plan, execs.get(), since(start)).withFacts(facts);
+    }
+    if (attempt instanceof Lease.Attempt.Unavailable u) {
+      return HostResult.withoutPlan(name(), Outcome.FAILED, "could not take the host's lease: " + u.reason(),
+          execs.get(), since(start)).withFacts(facts);
+    }
+    try (Lease lease = ((Lease.Attempt.Acquired) attempt).lease()) {
+      FactSet now;
+      try {
+        now = read(connection);
+      } catch (TransportException e) {
+        Outcome outcome = e.kind() == TransportException.Kind.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
+        return HostResult.withoutPlan(name(), outcome, e.getMessage(), execs.get(), since(start)).withFacts(facts);
+      }
+      plan = planner.plan(catalog, now, options.reboot());
+      if (plan.problems().stream().anyMatch(Problem::isError)) {
+        return planned().withFacts(now);
+      }
+      return apply(now, connection).withFacts(now);
+    }
+  }
+
+  private FactSet readWithProbe(Connection connection) throws TransportException {
+    List<dev.plumb.facts.Fact> all = new java.util.ArrayList<>(planner.factsNeeded(catalog));
+    all.add(Lease.PROBE);
+    return FactReader.read(connection, all, options.factTimeout());
+  }
+
+  private static FactSet withoutProbe(FactSet facts) {
+    java.util.Map<dev.plumb.facts.Fact, FactResult> read = new java.util.LinkedHashMap<>(facts.asRead());
+    read.remove(Lease.PROBE);
+    return FactSet.of(read);
+  }
+
+  /**
+   * The reboot ended the session that held the lease (and emptied /run): take it again before the
+   * second phase. Another run that got in between wins; this one stops.
+   */
+  private Lease leaseAfterReboot(Connection again) throws TransportException {
+    Lease.Attempt attempt = Lease.acquire(again, options.holder(), options.factTimeout());
+    if (attempt instanceof Lease.Attempt.Acquired a) {
+      return a.lease();
+    }
+    String why = attempt instanceof Lease.Attempt.Busy b ? "it is held by " + b.describe()
+        : ((Lease.Attempt.Unavailable) attempt).reason();
+    throw new TransportException("could not take the host's lease again after the reboot: " + why, false);
   }
 
   /** plan and check, or apply stopped by lint errors: the verdict on the plan. */
@@ -151,7 +221,7 @@ final class HostRun {
    * until it (the driver while nouveau was loaded) run now; no second reboot, whatever they need.
    */
   private HostResult afterReboot() {
-    try (Connection again = open()) {
+    try (Connection again = open(); Lease lease = leaseAfterReboot(again)) {
       FactSet after = read(again);
       HostPlan second = planner.plan(catalog, after, RebootPolicy.NEVER);
       Phase phase2 = Phase.run(second, again, executor, false);
@@ -189,7 +259,7 @@ final class HostRun {
   private HostResult applied(Outcome outcome, List<String> problems, HostPlan second, Phase phase2, boolean rebootPending) {
     return new HostResult(name(), outcome, Optional.of(plan), List.copyOf(first.results().values()), problems,
         execs.get(), second != null, since(start), Optional.empty(), Optional.ofNullable(second),
-        phase2 == null ? List.of() : List.copyOf(phase2.results().values()), rebootPending);
+        phase2 == null ? List.of() : List.copyOf(phase2.results().values()), rebootPending, Optional.empty());
   }
 
   /** Something escaped a phase: this host fails with what it did so far; never a bare "internal error". */
@@ -200,7 +270,7 @@ final class HostRun {
     }
     List<StepResult> done = first == null ? List.of() : List.copyOf(first.results().values());
     return new HostResult(name(), Outcome.FAILED, Optional.of(plan), done, List.of(why), execs.get(), false,
-        since(start), Optional.empty(), Optional.empty(), List.of(), plan.rebootPending());
+        since(start), Optional.empty(), Optional.empty(), List.of(), plan.rebootPending(), Optional.empty());
   }
 
   private FactSet read(Connection connection) throws TransportException {
@@ -231,6 +301,12 @@ final class HostRun {
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException {
       count.incrementAndGet();
       return inner.exec(command, stdin, timeout);
+    }
+
+    @Override
+    public Held hold(String command, byte[] stdin) throws TransportException {
+      count.incrementAndGet();
+      return inner.hold(command, stdin);
     }
 
     @Override

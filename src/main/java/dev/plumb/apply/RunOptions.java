@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param factTimeout the longest the fact script may take on one host
  * @param commandTimeout the longest one command may take
  * @param rebootTimeout how long to wait for a rebooted host to come back
+ * @param holder who this run is, written on each host whose lease it takes (apply)
  */
 public record RunOptions(
-    Mode mode, RebootPolicy reboot, int forks, Duration factTimeout, Duration commandTimeout, Duration rebootTimeout) {
+    Mode mode, RebootPolicy reboot, int forks, Duration factTimeout, Duration commandTimeout, Duration rebootTimeout,
+    Lease.Holder holder) {
 
   public RunOptions {
     if (forks < 1) {
@@ -23,18 +25,25 @@ public record RunOptions(
   }
 
   public static RunOptions defaults(Mode mode) {
-    return new RunOptions(mode, RebootPolicy.NEVER, 50, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10));
+    java.time.Instant now = java.time.Instant.now();
+    return new RunOptions(mode, RebootPolicy.NEVER, 50, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10),
+        Lease.Holder.thisProcess(Lease.Holder.newRunId(now), now));
   }
 
   public RunOptions withReboot(RebootPolicy policy) {
-    return new RunOptions(mode, policy, forks, factTimeout, commandTimeout, rebootTimeout);
+    return new RunOptions(mode, policy, forks, factTimeout, commandTimeout, rebootTimeout, holder);
   }
 
   public RunOptions withForks(int n) {
-    return new RunOptions(mode, reboot, n, factTimeout, commandTimeout, rebootTimeout);
+    return new RunOptions(mode, reboot, n, factTimeout, commandTimeout, rebootTimeout, holder);
+  }
+
+  /** The same options for another run (a watch cycle): a new run id in the lease holder. */
+  public RunOptions withHolder(Lease.Holder h) {
+    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, rebootTimeout, h);
   }
 
   public RunOptions withRebootTimeout(Duration d) {
-    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, d);
+    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, d, holder);
   }
 }

@@ -48,6 +48,7 @@ final class JsonRenderer {
     m.put("seconds", round(h.seconds()));
     m.put("rebooted", h.rebooted());
     m.put("reboot_pending", h.rebootPending());
+    m.put("leased_by", h.leasedBy().orElse(null));
     m.put("reboot_planned", h.plan().map(p -> p.rebootPlanned()).orElse(false));
     Map<String, StepResult> results = new LinkedHashMap<>();
     h.steps().forEach(r -> results.put(r.id(), r));

@@ -22,12 +22,15 @@ final class MarkdownRenderer {
     out.append('\n');
     for (HostResult h : report.hosts()) {
       int changes = h.plan().map(p -> p.changes().size()).orElse(0);
-      if (changes == 0 && h.problems().isEmpty()) {
+      if (changes == 0 && h.problems().isEmpty() && h.leasedBy().isEmpty()) {
         continue;
       }
       out.append("<details><summary><b>").append(h.host()).append("</b>: ").append(h.outcome().word())
           .append(", ").append(changes).append(" change").append(changes == 1 ? "" : "s").append("</summary>\n\n");
       h.problems().forEach(p -> out.append("- **").append(p.replace("\n", " ")).append("**\n"));
+      if (h.outcome() != HostResult.Outcome.LOCKED) {
+        h.leasedBy().ifPresent(by -> out.append("- apply in progress by ").append(by).append('\n'));
+      }
       h.plan().ifPresent(p -> steps(out, p));
       out.append("</details>\n\n");
     }

@@ -42,11 +42,11 @@ record RunReport(Mode mode, String playbook, List<HostResult> hosts, double seco
   }
 
   /**
-   * The exit code: 1 is for bad input and never comes from here; 3 when a host failed or was
-   * unreachable; 2 for drift (check) or changes (plan with --detailed-exitcode); else 0.
+   * The exit code: 1 is for bad input and never comes from here; 3 when a host failed, was
+   * unreachable or locked by another apply; 2 for drift (check) or changes (plan with --detailed-exitcode); else 0.
    */
   int exitCode(boolean detailedExitCode) {
-    if (count(Outcome.FAILED) + count(Outcome.UNREACHABLE) > 0) {
+    if (count(Outcome.FAILED) + count(Outcome.UNREACHABLE) + count(Outcome.LOCKED) > 0) {
       return 3;
     }
     boolean changes = count(Outcome.CHANGED) > 0;

@@ -41,6 +41,9 @@ final class TextRenderer {
 
   private void host(StringBuilder out, HostResult host, Mode mode) {
     out.append(style.bold(host.host())).append("  ").append(verdict(host, mode)).append('\n');
+    if (mode != Mode.APPLY && host.leasedBy().isPresent()) {
+      out.append("  ").append(style.yellow("apply in progress by " + host.leasedBy().get() + ": the host may be mid-change")).append('\n');
+    }
     host.problems().forEach(p -> out.append("  ").append(style.red("! " + p)).append('\n'));
     if (host.plan().isEmpty()) {
       out.append('\n');
@@ -137,12 +140,20 @@ final class TextRenderer {
         HostPlan p = host.plan().orElseThrow();
         yield style.yellow(p.changes().size() + " to change, " + p.commandCount() + " command" + (p.commandCount() == 1 ? "" : "s"));
       }
+      case LOCKED -> style.red("locked");
       case FAILED -> style.red("failed");
       case UNREACHABLE -> style.red("unreachable");
     };
   }
 
   private String checkLine(HostResult host) {
+    String line = checkVerdict(host);
+    // check takes no lease: what it read may be a host halfway through someone's apply.
+    return host.leasedBy().isEmpty() || host.outcome() == Outcome.LOCKED ? line
+        : line + style.yellow("  (apply in progress by " + host.leasedBy().get() + ")");
+  }
+
+  private String checkVerdict(HostResult host) {
     String name = style.bold(host.host());
     return switch (host.outcome()) {
       case CONVERGED -> name + "  " + style.green("ok") + (host.rebootPending() ? style.yellow("  (reboot pending)") : "");
@@ -153,6 +164,7 @@ final class TextRenderer {
         String what = ids.isEmpty() ? "reboot due" : String.join(", ", ids);
         yield name + "  " + style.yellow("drift: " + what);
       }
+      case LOCKED -> name + "  " + style.red("locked: " + host.leasedBy().orElse("an unknown holder"));
       case FAILED -> name + "  " + style.red("failed: " + String.join("; ", host.problems()));
       case UNREACHABLE -> name + "  " + style.red("unreachable: " + String.join("; ", host.problems()));
     };
@@ -177,6 +189,10 @@ final class TextRenderer {
     }
     long failed = report.count(Outcome.FAILED);
     long unreachable = report.count(Outcome.UNREACHABLE);
+    long locked = report.count(Outcome.LOCKED);
+    if (locked > 0) {
+      s.append(' ').append(locked).append(" locked by another apply.");
+    }
     if (failed > 0) {
       s.append(' ').append(failed).append(" failed.");
     }
@@ -189,7 +205,7 @@ final class TextRenderer {
     }
     s.append(String.format(java.util.Locale.ROOT, " (%.2f s)", report.seconds()));
     String line = s.toString();
-    return failed + unreachable > 0 ? style.red(line) : style.bold(line);
+    return failed + unreachable + locked > 0 ? style.red(line) : style.bold(line);
   }
 
   /** Load problems, one per line, errors first. */

@@ -22,6 +22,34 @@ public interface Connection extends AutoCloseable {
    */
   ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException;
 
+  /**
+   * Starts {@code command} and keeps it running, its stdin open, until the returned handle is
+   * closed (EOF on its stdin) or this connection ends. A process on the host can so hold something
+   * (a lock) exactly as long as plumb's session lives: a killed plumb or a dropped connection ends
+   * it without anyone cleaning up.
+   *
+   * @param stdin written first, without closing the stream (may be empty)
+   * @throws TransportException when the command could not be started
+   */
+  default Held hold(String command, byte[] stdin) throws TransportException {
+    throw new TransportException("this connection (" + getClass().getSimpleName() + ") cannot hold a command open", false);
+  }
+
+  /** A command kept running by {@link #hold}. */
+  interface Held extends AutoCloseable {
+    /**
+     * The command's next line of output (without the newline), or empty when its output ended;
+     * waits at most {@code timeout}.
+     *
+     * @throws TransportException when nothing came within the timeout or the connection failed
+     */
+    java.util.Optional<String> readLine(Duration timeout) throws TransportException;
+
+    /** EOF on the command's stdin, then the channel (or process) is closed. */
+    @Override
+    void close();
+  }
+
   /** How many exec channels (processes) this connection has opened so far; for tests and benchmarks. */
   int execCount();
 

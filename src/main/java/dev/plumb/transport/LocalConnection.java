@@ -52,6 +52,43 @@ public final class LocalConnection implements Connection {
     }
   }
 
+  @Override
+  public Held hold(String command, byte[] stdin) throws TransportException {
+    execs.incrementAndGet();
+    Process process;
+    try {
+      process = new ProcessBuilder(List.of("/bin/sh", "-c", command)).start();
+      process.getOutputStream().write(stdin);
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new TransportException("cannot start /bin/sh: " + e.getMessage(), true, e);
+    }
+    Pumps.drain(process.getErrorStream());
+    HeldLines lines = new HeldLines(process.getInputStream(), host);
+    return new Held() {
+      @Override
+      public java.util.Optional<String> readLine(Duration timeout) throws TransportException {
+        return lines.next(timeout);
+      }
+
+      @Override
+      public void close() {
+        // EOF first, so the command ends the way it would if plumb died; then make sure it did.
+        try {
+          process.getOutputStream().close();
+          if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+          }
+        } catch (IOException e) {
+          process.destroyForcibly();
+        } catch (InterruptedException e) {
+          process.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+  }
+
   static String abbreviate(String command) {
     String oneLine = command.replace('\n', ' ');
     return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";

@@ -259,6 +259,61 @@ final class SshConnection implements Connection {
     return new ExecResult(status, out.join(), err.join());
   }
 
+  @Override
+  public Held hold(String command, byte[] stdin) throws TransportException {
+    Become.Wrapped wrapped = Become.wrap(settings, command, stdin == null ? new byte[0] : stdin);
+    Duration limit = settings.connectTimeout();
+    CompletableFuture<Session> start = CompletableFuture.supplyAsync(() -> {
+      try {
+        Session s = client.startSession();
+        execs.incrementAndGet();
+        return s;
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, Pumps.POOL);
+    Session session;
+    Session.Command running;
+    try {
+      session = start.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+      running = session.exec(wrapped.command());
+      OutputStream in = running.getOutputStream();
+      in.write(wrapped.stdin());
+      in.flush();
+    } catch (TimeoutException e) {
+      close();
+      throw new TransportException("no answer from " + settings.hostName() + " when starting a command within "
+          + describe(limit) + "; the connection was closed", false, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while starting a command on " + settings.hostName(), false, e);
+    } catch (ExecutionException | IOException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new TransportException("cannot start a command on " + settings.hostName() + ": " + describe(cause)
+          + (client.isConnected() ? "" : " (connection lost)"), !client.isConnected(), cause);
+    }
+    Pumps.drain(running.getErrorStream());
+    HeldLines lines = new HeldLines(running.getInputStream(), settings.hostName());
+    return new Held() {
+      @Override
+      public java.util.Optional<String> readLine(Duration timeout) throws TransportException {
+        return lines.next(timeout);
+      }
+
+      @Override
+      public void close() {
+        // EOF, then a moment for the command to finish its own way (it lets go of what it holds).
+        closeQuietly(running.getOutputStream());
+        try {
+          running.join(2, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+          // Gone already, or slow: closing the channel below ends it either way.
+        }
+        closeQuietly(session);
+      }
+    };
+  }
+
   private TransportException lost(String shown, Exception cause) {
     boolean timedOut = cause != null && cause.getMessage() != null && cause.getMessage().contains("Timeout");
     if (timedOut && client.isConnected()) {
