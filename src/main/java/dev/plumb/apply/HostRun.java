@@ -101,36 +101,36 @@ final class HostRun {
     }
     try {
       FactSet facts;
-      boolean probe = options.mode() != Mode.APPLY;
       try {
-        facts = probe ? readWithProbe(connection) : read(connection);
+        facts = readWithProbe(connection);
       } catch (TransportException e) {
         Outcome outcome = e.kind() == TransportException.Kind.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
         return HostResult.withoutPlan(name(), outcome, e.getMessage(), execs.get(), since(start));
       }
-      if (probe) {
+      Optional<String> leasedBy = Lease.heldBy(facts);
+      long generation = Lease.generation(facts);
+      facts = withoutProbe(facts);
+      plan = planner.plan(catalog, facts, options.reboot());
+      if (options.mode() != Mode.APPLY) {
         // plan and check take no lease, but say when an apply is under way (they may see a host mid-change).
-        Optional<String> leasedBy = Lease.heldBy(facts);
-        facts = withoutProbe(facts);
-        plan = planner.plan(catalog, facts, options.reboot());
         return planned().withFacts(facts).withLeasedBy(leasedBy);
       }
-      plan = planner.plan(catalog, facts, options.reboot());
       if (plan.problems().stream().anyMatch(Problem::isError)) {
         return planned().withFacts(facts);
       }
       // A converged host needs no lease: nothing will change there.
-      return plan.hasChanges() ? underLease(facts, connection) : apply(facts, connection).withFacts(facts);
+      return plan.hasChanges() ? underLease(facts, generation, connection) : apply(facts, connection).withFacts(facts);
     } finally {
       connection.close();
     }
   }
 
   /**
-   * apply, on a host with something to do: it is changed only under its lease. The facts are read
-   * again once the lease is held, so that what another run changed meanwhile is not done twice.
+   * apply, on a host with something to do: it is changed only under its lease. When another run
+   * held the lease since the facts were read (the generation moved by more than this run's own
+   * step), they are read again, so that what that run changed is not done twice.
    */
-  private HostResult underLease(FactSet facts, Connection connection) {
+  private HostResult underLease(FactSet facts, long generation, Connection connection) {
     Lease.Attempt attempt;
     try {
       attempt = Lease.acquire(connection, options.holder(), options.factTimeout());
@@ -145,7 +145,11 @@ final class HostRun {
       return HostResult.withoutPlan(name(), Outcome.FAILED, "could not take the host's lease: " + u.reason(),
           execs.get(), since(start)).withFacts(facts);
     }
-    try (Lease lease = ((Lease.Attempt.Acquired) attempt).lease()) {
+    Lease.Attempt.Acquired acquired = (Lease.Attempt.Acquired) attempt;
+    try (Lease lease = acquired.lease()) {
+      if (generation >= 0 && acquired.generation() == generation + 1) {
+        return apply(facts, connection).withFacts(facts);
+      }
       FactSet now;
       try {
         now = read(connection);

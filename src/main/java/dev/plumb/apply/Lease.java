@@ -98,8 +98,13 @@ public final class Lease implements AutoCloseable {
 
   /** What asking for the lease gave. */
   public sealed interface Attempt {
-    /** The lease is ours until closed. */
-    record Acquired(Lease lease) implements Attempt {}
+    /**
+     * The lease is ours until closed.
+     *
+     * @param generation how many times the lease was taken on this host since it booted, this time
+     *     included: one more than the probe read with the facts means nobody held it in between
+     */
+    record Acquired(Lease lease, long generation) implements Attempt {}
 
     /**
      * Another run holds it.
@@ -118,26 +123,50 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
-   * A fact for plan and check, who take no lease: the holder line while someone holds the lease,
-   * else nothing. The shared lock it probes with is held for an instant; {@link #acquire} retries
-   * once to step over it.
+   * A fact read with every host's facts: {@code gen N} (how many times the lease was taken since
+   * boot), then the holder line while someone holds the lease. plan and check, who take no lease,
+   * say who is applying; apply compares the generation with the one it gets when it takes the
+   * lease, to know whether another run got in between (then it reads the facts again). The shared
+   * lock it probes with is held for an instant; {@link #acquire} retries once to step over it.
    */
   public static final Fact PROBE = probe(DIR);
 
   static Fact probe(String dir) {
     String lock = Shell.quote(dir + "/lease");
     String holderFile = Shell.quote(dir + "/lease.holder");
-    return Fact.command("if [ -s " + holderFile + " ] && command -v flock >/dev/null 2>&1 && ! flock -n -s " + lock
+    String gen = Shell.quote(dir + "/lease.gen");
+    return Fact.command("printf 'gen %s\\n' \"$(cat " + gen + " 2>/dev/null || echo 0)\"\n"
+        + "if [ -s " + holderFile + " ] && command -v flock >/dev/null 2>&1 && ! flock -n -s " + lock
         + " true 2>/dev/null; then cat " + holderFile + "; fi");
   }
 
   /** Who holds the lease according to the probe read with the facts; empty when nobody. */
   public static Optional<String> heldBy(FactSet facts) {
-    FactResult r = facts.asRead().get(PROBE);
-    if (r instanceof FactResult.Output out && out.ok() && !out.text().isBlank()) {
-      return Optional.of(describeHolder(out.text()));
+    return heldBy(facts.asRead().get(PROBE));
+  }
+
+  static Optional<String> heldBy(FactResult probe) {
+    if (probe instanceof FactResult.Output out && out.ok()) {
+      String text = out.text();
+      String holder = text.startsWith("gen ") ? text.substring(text.indexOf('\n') + 1) : text;
+      if (!holder.isBlank()) {
+        return Optional.of(describeHolder(holder));
+      }
     }
     return Optional.empty();
+  }
+
+  /** The lease generation the probe read; -1 when unknown. */
+  public static long generation(FactSet facts) {
+    if (facts.asRead().get(PROBE) instanceof FactResult.Output out && out.ok() && out.text().startsWith("gen ")) {
+      String first = out.text().lines().findFirst().orElse("");
+      try {
+        return Long.parseLong(first.substring(4).strip());
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   static String describeHolder(String text) {
@@ -179,9 +208,15 @@ public final class Lease implements AutoCloseable {
         return new Attempt.Unavailable("the lease command on " + connection.host() + " ended without an answer");
       }
       String answer = line.get();
-      if (answer.equals("HELD")) {
+      if (answer.startsWith("HELD")) {
         keep = true;
-        return new Attempt.Acquired(new Lease(held, me));
+        long generation;
+        try {
+          generation = Long.parseLong(answer.substring(4).strip());
+        } catch (NumberFormatException e) {
+          generation = -1;
+        }
+        return new Attempt.Acquired(new Lease(held, me), generation);
       }
       if (answer.startsWith("BUSY")) {
         return new Attempt.Busy(answer.substring(4).strip());
@@ -199,6 +234,7 @@ public final class Lease implements AutoCloseable {
     String lock = Shell.quote(dir + "/lease");
     String holderFile = Shell.quote(dir + "/lease.holder");
     String holderNew = Shell.quote(dir + "/lease.holder.new");
+    String gen = Shell.quote(dir + "/lease.gen");
     return String.join("\n",
         "command -v flock >/dev/null 2>&1 || { echo 'ERROR flock(1) is not installed on this host; install util-linux'; exit 0; }",
         "{ mkdir -p " + Shell.quote(dir) + " && exec 9>>" + lock + "; } 2>/dev/null || { echo 'ERROR cannot open "
@@ -207,7 +243,8 @@ public final class Lease implements AutoCloseable {
         "if ! flock -n 9; then sleep 0.2; if ! flock -n 9; then printf 'BUSY %s\\n' \"$(cat " + holderFile
             + " 2>/dev/null)\"; exit 0; fi; fi",
         "printf '%s\\n' " + Shell.quote(me.line()) + " > " + holderNew + " && mv -f " + holderNew + " " + holderFile,
-        "echo HELD",
+        "g=$(( $(cat " + gen + " 2>/dev/null || echo 0) + 1 )); echo \"$g\" > " + gen,
+        "echo \"HELD $g\"",
         "cat >/dev/null",
         "rm -f " + holderFile,
         "");

@@ -49,7 +49,7 @@ class HostRunTest {
     HostResult r = apply(catalog(resource(0, FILE, Map.of("path", "/etc/a", "content", "new\n"))), RebootPolicy.NEVER);
     assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.CHANGED);
     assertThat(host.text("/etc/a")).isEqualTo("new\n");
-    assertThat(r.execs()).as("facts, the write, facts again").isEqualTo(3);
+    assertThat(r.execs()).as("facts, the lease, the write, facts again").isEqualTo(4);
   }
 
   @Test

@@ -26,6 +26,7 @@ class LeaseTest {
     LocalConnection host = new LocalConnection("localhost");
     Lease.Attempt a = Lease.acquire(host, first, WAIT, dir.toString());
     assertThat(a).isInstanceOf(Lease.Attempt.Acquired.class);
+    assertThat(((Lease.Attempt.Acquired) a).generation()).as("taken once since boot").isEqualTo(1);
     assertThat(Files.readString(dir.resolve("lease.holder"))).isEqualTo(first.line() + "\n");
 
     Lease.Attempt b = Lease.acquire(host, second, WAIT, dir.toString());
@@ -36,6 +37,7 @@ class LeaseTest {
     assertThat(dir.resolve("lease.holder")).as("the holder file goes with the lease").doesNotExist();
     Lease.Attempt c = Lease.acquire(host, second, WAIT, dir.toString());
     assertThat(c).isInstanceOf(Lease.Attempt.Acquired.class);
+    assertThat(((Lease.Attempt.Acquired) c).generation()).as("a busy attempt does not count").isEqualTo(2);
     ((Lease.Attempt.Acquired) c).lease().close();
   }
 
@@ -59,7 +61,7 @@ class LeaseTest {
     // What a killed plumb leaves: the holding process sees EOF on stdin. Run the script by hand
     // in a process of its own and close its stdin without any goodbye.
     Process holder = new ProcessBuilder("/bin/sh", "-c", Lease.script(first, dir.toString())).start();
-    assertThat(new String(holder.getInputStream().readNBytes(5))).isEqualTo("HELD\n");
+    assertThat(new String(holder.getInputStream().readNBytes(7))).isEqualTo("HELD 1\n");
     assertThat(Lease.acquire(new LocalConnection("localhost"), second, WAIT, dir.toString()))
         .isInstanceOf(Lease.Attempt.Busy.class);
     holder.getOutputStream().close();
@@ -79,7 +81,6 @@ class LeaseTest {
 
   private java.util.Optional<String> probe(LocalConnection host) throws Exception {
     FactSet facts = FactReader.read(host, List.of(Lease.probe(dir.toString())), WAIT);
-    dev.plumb.facts.FactResult.Output out = facts.command(((dev.plumb.facts.Fact.Command) Lease.probe(dir.toString())).script());
-    return out.text().isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Lease.describeHolder(out.text()));
+    return Lease.heldBy(facts.command(((dev.plumb.facts.Fact.Command) Lease.probe(dir.toString())).script()));
   }
 }

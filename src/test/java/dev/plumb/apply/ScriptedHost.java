@@ -44,7 +44,12 @@ final class ScriptedHost {
 
   ScriptedHost() {
     setBootId("boot-0");
+    // Nobody took the host's lease since boot; hold() below takes it (generation 1 then 2, ...).
+    commandFact(((dev.plumb.facts.Fact.Command) Lease.PROBE).script(), 0, "gen 0\n");
   }
+
+  /** Times the lease was taken (hold), as the host's lease generation counts them. */
+  int leases;
 
   ScriptedHost file(String path, String content) {
     files.put(path, content.getBytes(StandardCharsets.UTF_8));
@@ -141,6 +146,28 @@ final class ScriptedHost {
           throw TransportException.timeout("command timed out after " + timeout.toSeconds() + " s on scripted", null);
         }
         return answer(command, stdin);
+      }
+    }
+
+    /** The lease: always free here; not counted as an exec of this host (dropAtExec counts commands). */
+    @Override
+    public Held hold(String command, byte[] stdin) throws TransportException {
+      synchronized (ScriptedHost.this) {
+        if (closed || dead) {
+          throw new TransportException("connection to scripted closed", TransportException.Kind.LOST);
+        }
+        leases++;
+        commandFact(((dev.plumb.facts.Fact.Command) Lease.PROBE).script(), 0, "gen " + leases + "\n");
+        java.util.Iterator<String> answer = List.of("HELD " + leases).iterator();
+        return new Held() {
+          @Override
+          public java.util.Optional<String> readLine(Duration timeout) {
+            return answer.hasNext() ? java.util.Optional.of(answer.next()) : java.util.Optional.empty();
+          }
+
+          @Override
+          public void close() {}
+        };
       }
     }
 
