@@ -97,7 +97,8 @@ class LeaseIT {
     for (String host : lab.hosts()) {
       assertThat(lab.calls(host, "update-initramfs")).as("update-initramfs on " + host).isEqualTo(1);
       assertThat(lab.calls(host, CUDA_RUN)).as("CUDA installer on " + host).isEqualTo(1);
-      assertThat(lab.exec(host, "sh", "-c", "ls /run/plumb")).as("holder file removed on " + host).isEqualTo("lease\n");
+      assertThat(lab.exec(host, "sh", "-c", "ls /run/plumb")).as("holder file removed on " + host)
+          .isEqualTo("lease\nlease.gen\n");
     }
     Plumb after = Plumb.run("apply", "-i", inventory, playbook.toString());
     assertThat(after.exit()).as(after.toString()).isZero();
