@@ -21,6 +21,8 @@ import dev.plumb.pull.ThisHost;
 import dev.plumb.pull.Trust;
 import dev.plumb.source.InputException;
 import dev.plumb.source.Problem;
+import dev.plumb.source.Sensitive;
+import dev.plumb.transport.Connections;
 import dev.plumb.transport.LocalConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -199,23 +201,26 @@ final class PullCommand implements Callable<Integer> {
       List<HostResult> results = runner.run(catalog, RunOptions.defaults(mode).withForks(1), r -> {});
       RunReport report = new RunReport(mode, playbook, results, (System.nanoTime() - start) / 1e9);
       int exit = report.exitCode(false);
-      String json = new JsonRenderer().render(report, exit);
+      // Every output goes through the one redaction step: no secret is printed or recorded.
+      Sensitive secrets = catalog.sensitive().plus(Sensitive.of(givenSecrets()));
+      String json = secrets.redact(new JsonRenderer().render(report, exit));
       Style style = Style.detect(noColor);
-      out.print(switch (format.toLowerCase(Locale.ROOT)) {
+      out.print(secrets.redact(switch (format.toLowerCase(Locale.ROOT)) {
         case "json" -> json;
         case "markdown" -> new MarkdownRenderer().render(report);
         default -> new TextRenderer(style).render(report);
-      });
+      }));
       out.flush();
 
       // 4. the record, on the host's own ref.
       if (!noRecord) {
         String target = recordsUrl == null ? url : recordsUrl;
+        Instant now = Instant.now();
         try {
           ObjectId id = HostRecords.push(source.repository(), target, recordName,
               "plumb pull " + report.verb() + " on " + recordName + ": " + outcome(results) + " at " + commit.name()
                   + (fetchFailure == null ? "" : " (fetch failed)"),
-              recordFiles(json, results, commit, fetchFailure), Instant.now(), timeout);
+              recordFiles(json, results, commit, fetchFailure, secrets, recordName, now), now, timeout);
           err.println("recorded in " + HostRecords.ref(recordName) + " at " + id.name().substring(0, 12));
         } catch (IOException | IllegalArgumentException e) {
           err.println("plumb: could not push the run record: " + e.getMessage());
@@ -258,17 +263,50 @@ final class PullCommand implements Callable<Integer> {
     return results.isEmpty() ? "no resources" : results.get(0).outcome().word();
   }
 
-  private static Map<String, byte[]> recordFiles(String json, List<HostResult> results, ObjectId commit, PullException fetchFailure) {
+  /**
+   * The record's tree, in the ledger's layout ({@code runs/<id>.json} with a {@code record} object,
+   * {@code hosts/<name>/facts.json}) so that {@code plumb log} reads a host's ref as it reads the
+   * ledger. Only this run is in the tree: earlier runs are the record's parents, and a controller
+   * fetching every host's ref at depth 1 gets one run per host, however long the fleet has run.
+   */
+  private static Map<String, byte[]> recordFiles(String json, List<HostResult> results, ObjectId commit,
+      PullException fetchFailure, Sensitive secrets, String recordName, Instant now) {
+    String id = RUN_ID.format(now) + "-pull-" + recordName;
+    @SuppressWarnings("unchecked")
+    Map<String, Object> root = new LinkedHashMap<>((Map<String, Object>) Json.parse(json));
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("run", id);
+    record.put("time", now.toString());
+    record.put("commit", commit.name());
+    record.put("dirty", false);
+    record.put("mode", "pull");
+    if (fetchFailure != null) {
+      record.put("fetch_error", fetchFailure.getMessage());
+    }
+    root.put("record", record);
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("run.json", json.getBytes(StandardCharsets.UTF_8));
+    files.put("runs/" + id + ".json", (Json.pretty(root) + "\n").getBytes(StandardCharsets.UTF_8));
     files.put("commit", (commit.name() + "\n").getBytes(StandardCharsets.UTF_8));
     for (HostResult h : results) {
-      h.facts().ifPresent(f -> files.put("facts.json", (Json.pretty(FactsCodec.encode(f)) + "\n").getBytes(StandardCharsets.UTF_8)));
-    }
-    if (fetchFailure != null) {
-      files.put("fetch-error", (fetchFailure.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+      h.facts().ifPresent(f -> files.put("hosts/" + h.host() + "/facts.json",
+          (Json.pretty(FactsCodec.encode(f, secrets)) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
     return files;
+  }
+
+  private static final java.time.format.DateTimeFormatter RUN_ID =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  /** Secrets given through the environment (as for push runs): redacted wherever they would appear. */
+  private static List<String> givenSecrets() {
+    List<String> given = new ArrayList<>();
+    for (String name : List.of(Connections.BECOME_PASSWORD_ENV, Connections.SSH_PASSWORD_ENV, Connections.KEY_PASSPHRASE_ENV)) {
+      String v = System.getenv(name);
+      if (v != null && !v.isEmpty()) {
+        given.add(v);
+      }
+    }
+    return given;
   }
 
   /** The kernel's host name (the UTS name; no DNS lookup). */

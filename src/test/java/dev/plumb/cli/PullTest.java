@@ -115,6 +115,11 @@ class PullTest {
     }
   }
 
+  private static String runJson(HostRecords.Record r) {
+    return r.files().entrySet().stream().filter(e -> e.getKey().startsWith("runs/") && e.getKey().endsWith(".json"))
+        .map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+  }
+
   @Test
   void pull_freshHost_appliesTheCommit_andPushesItsRecordToItsOwnRef() throws Exception {
     Cli first = pull();
@@ -124,12 +129,13 @@ class PullTest {
     assertThat(first.err()).contains("fetched " + head().substring(0, 12), "recorded in refs/plumb/hosts/web1");
     HostRecords.Record r1 = record("web1");
     assertThat(r1.file("commit")).hasValue(head() + "\n");
-    assertThat(r1.file("run.json").orElseThrow()).contains("\"command\": \"apply\"", "\"outcome\": \"changed\"");
+    assertThat(runJson(r1)).contains("\"command\": \"apply\"", "\"outcome\": \"changed\"", "\"commit\": \"" + head() + "\"");
+    assertThat(r1.files()).containsKey("hosts/web1/facts.json").hasSize(3);
 
     Cli second = pull();
     assertThat(second.exit()).as(second.toString()).isZero();
     HostRecords.Record r2 = record("web1");
-    assertThat(r2.file("run.json").orElseThrow()).contains("\"outcome\": \"converged\"");
+    assertThat(runJson(r2)).contains("\"outcome\": \"converged\"");
     assertThat(git(origin, "rev-parse", r2.id().name() + "^").strip()).as("the record chain: parent is the last record")
         .isEqualTo(r1.id().name());
   }
