@@ -161,6 +161,7 @@ class PullIT {
 
   /** Every host runs {@code plumb pull} at once, inside its namespaces (bin/lab exec). */
   private static Map<String, Pull> round(String name) throws Exception {
+    String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     long serverCpuBefore = serverCpuTicks();
     long bytesBefore = proxy == null ? 0 : proxy.down.get();
     long bytesUpBefore = proxy == null ? 0 : proxy.up.get();
@@ -203,9 +204,9 @@ class PullIT {
       figures.add(String.format(Locale.ROOT,
           "{\"round\":\"%s\",\"hosts\":%d,\"round_wall_s\":%.2f,\"server_cpu_s\":%.2f,\"server_bytes_sent\":%d,"
               + "\"server_bytes_received\":%d,\"host_wall_median_s\":%.2f,\"host_wall_max_s\":%.2f,"
-              + "\"host_cpu_median_s\":%.2f,\"host_cpu_max_s\":%.2f,\"host_max_rss_kb\":%d}",
+              + "\"host_cpu_median_s\":%.2f,\"host_cpu_max_s\":%.2f,\"host_max_rss_kb\":%d,\"loadavg\":%s}",
           name, pulls.size(), wall, serverCpu, proxy.down.get() - bytesBefore, proxy.up.get() - bytesUpBefore,
-          walls.get(walls.size() / 2), walls.get(walls.size() - 1), cpus.get(cpus.size() / 2), cpus.get(cpus.size() - 1), rss));
+          walls.get(walls.size() / 2), walls.get(walls.size() - 1), cpus.get(cpus.size() / 2), cpus.get(cpus.size() - 1), rss, load));
     }
     return pulls;
   }
