@@ -175,9 +175,9 @@ class PullIT {
       outputs.put(h, new Path[] {out, err});
       running.put(h, new ProcessBuilder(root.resolve("bin/lab").toString(), "exec", h,
           "/usr/bin/time", "-f", "PLUMBTIME %e %U %S %M",
-          "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-jar", jar,
+          "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx128m", "-jar", jar,
           "pull", "--url", url, "--playbook", "playbooks/site.yml", "-i", "inventory.yml",
-          "--verify-signature", allowedSigners.toString(), "--format", "json")
+          "--verify-signature", allowedSigners.toString(), "--format", "json", "--timeout", "600")
           .directory(root.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(out.toFile()).redirectError(err.toFile()).start());
