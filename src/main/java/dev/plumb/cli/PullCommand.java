@@ -194,8 +194,8 @@ final class PullCommand implements Callable<Integer> {
       catalog.warnings().forEach(w -> err.println(w.render()));
       String recordName = inventoryPath.isPresent() ? me : Optional.ofNullable(host).orElse(hostname());
 
-      // 3. run over the local connection. A push run and a pull run must not act on the host at
-      // once: this is where the per-host lease is taken when it exists.
+      // 3. run over the local connection, through the same apply as a push run: apply takes the
+      // host's lease before changing anything, so a push and a pull never act on the host at once.
       Mode mode = check || fetchFailure != null ? Mode.CHECK : Mode.APPLY;
       Runner runner = new Runner(new Planner(registry.lints()), h -> new LocalConnection(h.name()));
       List<HostResult> results = runner.run(catalog, RunOptions.defaults(mode).withForks(1), r -> {});
