@@ -10,6 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** Options every verb that reads a playbook shares. */
 final class CommonOptions {
+  @picocli.CommandLine.Mixin VaultOptions vault = new VaultOptions();
+
   @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook (YAML).")
   Path playbook;
 

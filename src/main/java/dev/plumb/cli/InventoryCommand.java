@@ -47,6 +47,8 @@ final class InventoryCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "GROUP", description = "With --graph: the group to start from.")
   String group;
 
+  @CommandLine.Mixin VaultOptions vault = new VaultOptions();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -56,6 +58,9 @@ final class InventoryCommand implements Callable<Integer> {
     if (!Files.exists(inventory)) {
       err.println("plumb: inventory not found: " + inventory);
       err.println("    fix: give an inventory file or directory, e.g. -i inventories/lab.yml");
+      return 1;
+    }
+    if (!vault.apply(err, System.getenv())) {
       return 1;
     }
     Problems problems = new Problems();

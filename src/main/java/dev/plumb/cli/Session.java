@@ -37,7 +37,7 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
       err.println("    fix: give an inventory file or directory, e.g. -i inventories/lab.yml, or leave -i out for localhost");
       return null;
     }
-    if (!askSecrets(common, err)) {
+    if (!askSecrets(common, err) || !common.vault.apply(err, System.getenv())) {
       return null;
     }
     ModuleRegistry registry = ModuleRegistry.withBuiltins();

@@ -73,7 +73,38 @@ public final class Yaml {
       problems.error(Mark.nowhere(label), "cannot read file: " + e, "check the path and its permissions");
       return Optional.empty();
     }
+    if (Vault.isVault(text)) {
+      return decryptedDoc(text, label, problems);
+    }
     return parseDoc(text, label, problems);
+  }
+
+  /**
+   * A whole file encrypted with ansible-vault: every value in it is sensitive, and is shown as
+   * (sensitive) where ansible-inventory would print it.
+   */
+  private static Optional<Doc> decryptedDoc(String text, String label, Problems problems) {
+    String plain;
+    try {
+      plain = Vault.decrypt(text);
+    } catch (Vault.VaultException e) {
+      problems.error(new Mark(label, 1, 1), e.getMessage().replaceFirst("^this (value|vault text)", "this file"), e.fix);
+      return Optional.empty();
+    }
+    return parseDoc(plain, label + " (vault-decrypted)", problems)
+        .map(d -> new Doc(Value.sensitive(d.value()), hidden(d.typed())));
+  }
+
+  private static Object hidden(Object typed) {
+    if (typed instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), hidden(v)));
+      return out;
+    }
+    if (typed instanceof List<?> l) {
+      return l.stream().map(Yaml::hidden).toList();
+    }
+    return typed == null ? null : dev.plumb.source.Sensitive.SHOWN;
   }
 
   /** Text as one document; an empty document is {@link Value.Null}. */
@@ -193,6 +224,9 @@ public final class Yaml {
         throw new TooLarge(mark);
       }
       if (node instanceof ScalarNode s) {
+        if (s.getTag().getValue().equals("!vault") || s.getTag().getValue().equals("!vault-encrypted")) {
+          return vaulted(s.getValue(), mark);
+        }
         return Tag.NULL.equals(s.getTag()) ? new Value.Null(mark) : new Value.Scalar(s.getValue(), mark);
       }
       if (!path.add(node)) {
@@ -211,6 +245,16 @@ public final class Yaml {
         return mapping((MappingNode) node, mark);
       } finally {
         path.remove(node);
+      }
+    }
+
+    /** A {@code !vault} value: its plaintext, sensitive; never the ciphertext in its place. */
+    private Value vaulted(String ciphertext, Mark mark) {
+      try {
+        return new Value.Scalar(Vault.decrypt(ciphertext), mark, true);
+      } catch (Vault.VaultException e) {
+        problems.error(mark, e.getMessage(), e.fix);
+        return new Value.Null(mark);
       }
     }
 
