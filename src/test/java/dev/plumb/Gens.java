@@ -189,6 +189,10 @@ public final class Gens {
     if (value instanceof List<?> l) {
       return l.stream().map(Gens::show).toList().toString();
     }
+    if (value instanceof java.util.Map<?, ?> m) {
+      return m.entrySet().stream().map(e -> show(e.getKey()) + ": " + show(e.getValue())).toList().toString()
+          .replaceFirst("^\\[", "{").replaceFirst("]$", "}");
+    }
     if (!(value instanceof String s)) {
       return String.valueOf(value);
     }

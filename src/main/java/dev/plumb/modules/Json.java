@@ -1,5 +1,22 @@
 package dev.plumb.modules;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,11 +32,30 @@ import java.util.Map;
  * BigDecimal}, {@link Boolean} and {@code null}. The reader rejects what RFC 8259 rejects (trailing
  * commas, comments, leading zeros, NaN, control characters in strings, trailing text) and, being
  * strict, duplicate keys in an object.
+ *
+ * <p>Reading and writing are Jackson's streaming core (its defaults are RFC 8259's strictness); this
+ * class only maps tokens to plain values and fixes the output form: compact, or two-space indent
+ * with {@code "key": value} and empty containers as {@code {}} and {@code []}. Strings escape the
+ * control characters (short forms where JSON has them) and, only in a string that holds a lone
+ * surrogate, every surrogate; the reader refuses a lone surrogate escape in an object key.
  */
 public final class Json {
   private Json() {}
 
   private static final int MAX_DEPTH = 512;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+      .build();
+
+  /** Two spaces a level, one member or element per line, {@code "key": value}, empty as {} and []. */
+  private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+          .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+          .withObjectEmptySeparator("")
+          .withArrayEmptySeparator(""))
+      .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+      .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
   /**
    * Parses one JSON text.
@@ -27,14 +63,33 @@ public final class Json {
    * @throws IllegalArgumentException naming the line, column and what was expected
    */
   public static Object parse(String text) {
-    Reader r = new Reader(text);
-    r.skipSpace();
-    Object value = r.value(0);
-    r.skipSpace();
-    if (r.pos < text.length()) {
-      throw r.error("end of input after the JSON value");
+    JsonParser p = null;
+    try {
+      p = FACTORY.createParser(text);
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw error(p.currentLocation(), "expected a JSON value, found end of input");
+      }
+      Object value = value(p, first);
+      if (p.nextToken() != null) {
+        throw error(p.currentTokenLocation(), "expected end of input after the JSON value, found '" + p.getText() + "'");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      // Limits (nesting depth) come without a location: the parser's position is where it stopped.
+      JsonLocation at = e.getLocation() != null ? e.getLocation() : p != null ? p.currentLocation() : JsonLocation.NA;
+      throw error(at, e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (p != null) {
+        try {
+          p.close();
+        } catch (IOException e) {
+          // A string source has nothing to release.
+        }
+      }
     }
-    return value;
   }
 
   /** Whether {@code text} is one well-formed JSON text. */
@@ -49,16 +104,12 @@ public final class Json {
 
   /** Compact JSON: no whitespace. */
   public static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value, null, 0);
-    return out.toString();
+    return write(value, false);
   }
 
   /** JSON indented by two spaces, one member or element per line. */
   public static String pretty(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value, "  ", 0);
-    return out.toString();
+    return write(value, true);
   }
 
   /**
@@ -109,359 +160,139 @@ public final class Json {
     return x == null ? y == null : x.equals(y);
   }
 
+  // ---- reading
+
+  private static Object value(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+          String key = p.currentName();
+          map.put(key, value(p, p.nextToken()));
+        }
+        yield map;
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          list.add(value(p, e));
+        }
+        yield list;
+      }
+      case VALUE_STRING -> p.getText();
+      // The number as written, scale included ("2.50" stays 2.50): sameValue compares numerically.
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new BigDecimal(p.getText());
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw error(p.currentTokenLocation(), "expected a JSON value, found " + t.asString());
+    };
+  }
+
+  private static IllegalArgumentException error(JsonLocation at, String what) {
+    String where = at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "an unknown place";
+    // Jackson's messages name the character and its code; the first line says what was wrong. Its
+    // hints about parser features are for programmers, not for the author of a playbook.
+    String first = what == null ? "malformed" : what.lines().findFirst().orElse(what)
+        .replaceFirst(": enable `.*$", "")
+        .replaceFirst(" \\(not recognized as one since Feature.*$", "")
+        .replace("end-of-inputNo", "end-of-input: no")
+        .replaceFirst(", from `StreamReadConstraints[^`]*`\\)", ")");
+    return new IllegalArgumentException("bad JSON at " + where + ": " + first);
+  }
+
   // ---- writing
 
-  private static void write(StringBuilder out, Object value, String indent, int depth) {
+  private static String write(Object value, boolean pretty) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      if (pretty) {
+        g.setPrettyPrinter(PRETTY);
+      }
+      write(g, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void write(JsonGenerator g, Object value) throws IOException {
     if (value == null) {
-      out.append("null");
+      g.writeNull();
     } else if (value instanceof String s) {
-      string(out, s);
+      string(g, s);
     } else if (value instanceof Boolean b) {
-      out.append(b);
+      g.writeBoolean(b);
     } else if (value instanceof Number n) {
-      number(out, n);
+      g.writeNumber(decimal(n));
     } else if (value instanceof Map<?, ?> map) {
-      object(out, map, indent, depth);
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        if (hasLoneSurrogate(key)) {
+          g.setCharacterEscapes(SURROGATES);
+        }
+        g.writeFieldName(key);
+        g.setCharacterEscapes(null);
+        write(g, e.getValue());
+      }
+      g.writeEndObject();
     } else if (value instanceof Iterable<?> list) {
-      array(out, list, indent, depth);
+      g.writeStartArray();
+      for (Object e : list) {
+        write(g, e);
+      }
+      g.writeEndArray();
     } else {
       throw new IllegalArgumentException(
           "cannot write a " + value.getClass().getName() + " as JSON: use Map, List, String, Number, Boolean or null");
     }
   }
 
-  private static void object(StringBuilder out, Map<?, ?> map, String indent, int depth) {
-    if (map.isEmpty()) {
-      out.append("{}");
-      return;
-    }
-    out.append('{');
-    boolean first = true;
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      if (!first) {
-        out.append(',');
-      }
-      first = false;
-      newline(out, indent, depth + 1);
-      string(out, String.valueOf(e.getKey()));
-      out.append(indent == null ? ":" : ": ");
-      write(out, e.getValue(), indent, depth + 1);
-    }
-    newline(out, indent, depth);
-    out.append('}');
-  }
-
-  private static void array(StringBuilder out, Iterable<?> list, String indent, int depth) {
-    Iterator<?> it = list.iterator();
-    if (!it.hasNext()) {
-      out.append("[]");
-      return;
-    }
-    out.append('[');
-    boolean first = true;
-    while (it.hasNext()) {
-      if (!first) {
-        out.append(',');
-      }
-      first = false;
-      newline(out, indent, depth + 1);
-      write(out, it.next(), indent, depth + 1);
-    }
-    newline(out, indent, depth);
-    out.append(']');
-  }
-
-  private static void newline(StringBuilder out, String indent, int depth) {
-    if (indent != null) {
-      out.append('\n');
-      out.append(indent.repeat(depth));
-    }
-  }
-
-  private static void number(StringBuilder out, Number n) {
+  private static BigDecimal decimal(Number n) {
     if (n instanceof Double d && (d.isNaN() || d.isInfinite())
         || n instanceof Float f && (f.isNaN() || f.isInfinite())) {
       throw new IllegalArgumentException("JSON has no " + n + ": write it as a string or null");
     }
     // BigDecimal.toString may use an exponent ("1E+3"), which is valid JSON and parses back to the
     // same scale; plain toString of the boxed primitives is valid JSON too.
-    out.append(n instanceof BigDecimal b ? b.toString() : new BigDecimal(n.toString()).toString());
+    return n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
   }
 
-  private static void string(StringBuilder out, String s) {
-    out.append('"');
+  private static void string(JsonGenerator g, String s) throws IOException {
+    if (hasLoneSurrogate(s)) {
+      // A lone surrogate cannot be encoded as UTF-8; the escape keeps the text valid JSON.
+      g.setCharacterEscapes(SURROGATES);
+      g.writeString(s);
+      g.setCharacterEscapes(null);
+    } else {
+      g.writeString(s);
+    }
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20 || isLoneSurrogate(s, i)) {
-            // A lone surrogate cannot be encoded as UTF-8; the escape keeps the text valid JSON.
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+      if (Character.isHighSurrogate(c) && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))
+          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+        return true;
       }
-    }
-    out.append('"');
-  }
-
-  private static boolean isLoneSurrogate(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    if (Character.isLowSurrogate(c)) {
-      return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
     }
     return false;
   }
 
-  // ---- reading
+  /** Jackson's standard escapes, plus every surrogate as \\uXXXX (used only for strings holding a lone one). */
+  private static final CharacterEscapes SURROGATES = new CharacterEscapes() {
+    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
 
-  private static final class Reader {
-    final String text;
-    int pos;
-
-    Reader(String text) {
-      this.text = text;
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
     }
 
-    Object value(int depth) {
-      if (depth > MAX_DEPTH) {
-        throw error("at most " + MAX_DEPTH + " levels of nesting");
-      }
-      if (pos >= text.length()) {
-        throw error("a JSON value");
-      }
-      char c = text.charAt(pos);
-      return switch (c) {
-        case '{' -> object(depth);
-        case '[' -> array(depth);
-        case '"' -> string();
-        case 't' -> literal("true", Boolean.TRUE);
-        case 'f' -> literal("false", Boolean.FALSE);
-        case 'n' -> literal("null", null);
-        default -> {
-          if (c == '-' || (c >= '0' && c <= '9')) {
-            yield number();
-          }
-          throw error("a JSON value (object, array, string, number, true, false or null)");
-        }
-      };
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return Character.isSurrogate((char) ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
     }
-
-    Map<String, Object> object(int depth) {
-      pos++;
-      Map<String, Object> map = new LinkedHashMap<>();
-      skipSpace();
-      if (peek() == '}') {
-        pos++;
-        return map;
-      }
-      while (true) {
-        skipSpace();
-        if (peek() != '"') {
-          throw error("a string as object key");
-        }
-        int keyAt = pos;
-        String key = string();
-        if (map.containsKey(key)) {
-          pos = keyAt;
-          throw error("a key other than \"" + key + "\", which this object already has");
-        }
-        skipSpace();
-        expect(':');
-        skipSpace();
-        map.put(key, value(depth + 1));
-        skipSpace();
-        if (peek() == ',') {
-          pos++;
-          continue;
-        }
-        expect('}');
-        return map;
-      }
-    }
-
-    List<Object> array(int depth) {
-      pos++;
-      List<Object> list = new ArrayList<>();
-      skipSpace();
-      if (peek() == ']') {
-        pos++;
-        return list;
-      }
-      while (true) {
-        skipSpace();
-        list.add(value(depth + 1));
-        skipSpace();
-        if (peek() == ',') {
-          pos++;
-          continue;
-        }
-        expect(']');
-        return list;
-      }
-    }
-
-    String string() {
-      pos++;
-      StringBuilder s = new StringBuilder();
-      while (true) {
-        if (pos >= text.length()) {
-          throw error("a closing quote");
-        }
-        char c = text.charAt(pos);
-        if (c == '"') {
-          pos++;
-          return s.toString();
-        }
-        if (c < 0x20) {
-          throw error("no control character inside a string (escape it, e.g. \\n)");
-        }
-        if (c == '\\') {
-          pos++;
-          s.append(escape());
-        } else {
-          s.append(c);
-          pos++;
-        }
-      }
-    }
-
-    char escape() {
-      char e = peek();
-      pos++;
-      switch (e) {
-        case '"': return '"';
-        case '\\': return '\\';
-        case '/': return '/';
-        case 'b': return '\b';
-        case 'f': return '\f';
-        case 'n': return '\n';
-        case 'r': return '\r';
-        case 't': return '\t';
-        case 'u':
-          if (pos + 4 > text.length()) {
-            throw error("four hex digits after \\u");
-          }
-          int code = 0;
-          for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos), 16);
-            if (d < 0) {
-              throw error("four hex digits after \\u");
-            }
-            code = code * 16 + d;
-            pos++;
-          }
-          return (char) code;
-        default:
-          pos--;
-          throw error("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)");
-      }
-    }
-
-    BigDecimal number() {
-      int start = pos;
-      if (peek() == '-') {
-        pos++;
-      }
-      if (peek() == '0') {
-        pos++;
-        if (Character.isDigit(peek())) {
-          throw error("no leading zero in a number");
-        }
-      } else {
-        digits();
-      }
-      if (peek() == '.') {
-        pos++;
-        digits();
-      }
-      if (peek() == 'e' || peek() == 'E') {
-        pos++;
-        if (peek() == '+' || peek() == '-') {
-          pos++;
-        }
-        digits();
-      }
-      try {
-        return new BigDecimal(text.substring(start, pos));
-      } catch (NumberFormatException e) {
-        pos = start;
-        throw error("a number within range");
-      }
-    }
-
-    void digits() {
-      if (!isDigit(peek())) {
-        throw error("a digit");
-      }
-      while (isDigit(peek())) {
-        pos++;
-      }
-    }
-
-    static boolean isDigit(char c) {
-      return c >= '0' && c <= '9';
-    }
-
-    Object literal(String word, Object value) {
-      if (!text.startsWith(word, pos)) {
-        throw error("a JSON value (object, array, string, number, true, false or null)");
-      }
-      pos += word.length();
-      return value;
-    }
-
-    void expect(char c) {
-      if (peek() != c) {
-        throw error("'" + c + "'");
-      }
-      pos++;
-    }
-
-    /** The next character, or NUL at the end (NUL is never valid where it is looked at). */
-    char peek() {
-      return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    void skipSpace() {
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-          return;
-        }
-        pos++;
-      }
-    }
-
-    IllegalArgumentException error(String expected) {
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < pos && i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          line++;
-          column = 1;
-        } else {
-          column++;
-        }
-      }
-      String found = pos >= text.length() ? "end of input" : describe(text.charAt(pos));
-      return new IllegalArgumentException(
-          "bad JSON at line " + line + ", column " + column + ": expected " + expected + ", found " + found);
-    }
-
-    static String describe(char c) {
-      return c < 0x20 || c == 0x7f ? String.format("U+%04X", (int) c) : "'" + c + "'";
-    }
-  }
+  };
 }

@@ -41,27 +41,35 @@ class JsonTest {
   void parse_badInput_saysWhereAndWhat() {
     assertThatThrownBy(() -> Json.parse("{\"a\": 1,}"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("bad JSON at line 1, column 9: expected a string as object key, found '}'");
-    assertThatThrownBy(() -> Json.parse("[1,\n 02]"))
-        .hasMessage("bad JSON at line 2, column 3: expected no leading zero in a number, found '2'");
-    assertThatThrownBy(() -> Json.parse("\"abc")).hasMessageContaining("expected a closing quote, found end of input");
-    assertThatThrownBy(() -> Json.parse("")).hasMessageContaining("expected a JSON value");
-    assertThatThrownBy(() -> Json.parse("1 2")).hasMessageContaining("column 3: expected end of input");
-    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("already has");
-    assertThatThrownBy(() -> Json.parse("\"a\tb\"")).hasMessageContaining("control character");
-    assertThatThrownBy(() -> Json.parse("NaN")).hasMessageContaining("found 'N'");
-    assertThatThrownBy(() -> Json.parse("tru")).hasMessageContaining("column 1");
-    assertThatThrownBy(() -> Json.parse("1.")).hasMessageContaining("expected a digit");
-    assertThatThrownBy(() -> Json.parse("-")).hasMessageContaining("expected a digit");
-    assertThatThrownBy(() -> Json.parse("\"\\x\"")).hasMessageContaining("expected an escape");
-    assertThatThrownBy(() -> Json.parse("// c\n1")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Json.parse("[".repeat(600) + "]".repeat(600))).hasMessageContaining("nesting");
+        .hasMessageStartingWith("bad JSON at line 1, column 9: ").hasMessageContaining("'}'").hasMessageContaining("field name");
+    assertThatThrownBy(() -> Json.parse("[1,\n 02]")).hasMessage("bad JSON at line 2, column 3: Invalid numeric value: Leading zeroes not allowed");
+    assertThatThrownBy(() -> Json.parse("\"abc")).hasMessageContaining("column 5").hasMessageContaining("closing quote");
+    assertThatThrownBy(() -> Json.parse("")).hasMessage("bad JSON at line 1, column 1: expected a JSON value, found end of input");
+    assertThatThrownBy(() -> Json.parse("1 2")).hasMessage("bad JSON at line 1, column 3: expected end of input after the JSON value, found '2'");
+    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("Duplicate field 'a'");
+    assertThatThrownBy(() -> Json.parse("\"a\tb\"")).hasMessageContaining("CTRL-CHAR, code 9").hasMessageContaining("escaped");
+    assertThatThrownBy(() -> Json.parse("NaN")).hasMessage("bad JSON at line 1, column 4: Non-standard token 'NaN'");
+    assertThatThrownBy(() -> Json.parse("tru")).hasMessageContaining("column 1").hasMessageContaining("'tru'");
+    assertThatThrownBy(() -> Json.parse("1.")).hasMessageContaining("not followed by a digit");
+    assertThatThrownBy(() -> Json.parse("-")).hasMessage("bad JSON at line 1, column 2: Unexpected end-of-input: no digit following sign");
+    assertThatThrownBy(() -> Json.parse("\"\\x\"")).hasMessageContaining("escape 'x'");
+    assertThatThrownBy(() -> Json.parse("// c\n1")).hasMessage("bad JSON at line 1, column 1: Unexpected character ('/' (code 47)): maybe a (non-standard) comment?");
+    assertThatThrownBy(() -> Json.parse("[1,]")).hasMessageContaining("column 4");
+    assertThatThrownBy(() -> Json.parse("{\"a\":1}}")).hasMessageContaining("column 8");
+    assertThatThrownBy(() -> Json.parse("[".repeat(600) + "]".repeat(600)))
+        .hasMessage("bad JSON at line 1, column 514: Document nesting depth (513) exceeds the maximum allowed (512)");
+    // RFC 8259 leaves such names unpredictable; the reader refuses them rather than guess.
+    assertThatThrownBy(() -> Json.parse("{\"\\udd87\":1}")).hasMessageContaining("surrogate");
   }
 
   @Test
   void write_escapesPerRfc8259() {
     assertThat(Json.write("q\"b\\n\n\t\u0001\u2028é/")).isEqualTo("\"q\\\"b\\\\n\\n\\t\\u0001\u2028é/\"");
     assertThat(Json.write("\uD800")).isEqualTo("\"\\ud800\"");
+    assertThat(Json.write("\u001f\u007f\b\f\r")).isEqualTo("\"\\u001F\u007f\\b\\f\\r\"");
+    // Escaped only where a string holds a lone surrogate (UTF-8 cannot carry it); a pair stays as is.
+    assertThat(Json.write("\uD83D\uDE00")).isEqualTo("\"\uD83D\uDE00\"");
+    assertThat(Json.write("\uDE00\uD83D\uDE00")).isEqualTo("\"\\ude00\\ud83d\\ude00\"");
   }
 
   @Test
@@ -87,6 +95,12 @@ class JsonTest {
     assertThat(Json.equivalent("\"1\"", "1")).isFalse();
     assertThat(Json.equivalent("{", "{")).isFalse();
     assertThat(Json.equivalent("null", "null")).isTrue();
+    assertThat(Json.equivalent("1", "1.0")).isTrue();
+    assertThat(Json.equivalent("100", "1e2")).isTrue();
+    assertThat(Json.equivalent("-0", "0")).isTrue();
+    assertThat(Json.equivalent("{\"a\":{\"x\":1,\"y\":[true,null]}}", "{\"a\": {\"y\": [true, null], \"x\": 1.00}}")).isTrue();
+    assertThat(Json.equivalent("1", "true")).isFalse();
+    assertThat(Json.equivalent("\"a\"", "\"a \"")).isFalse();
   }
 
   @Test
@@ -96,6 +110,34 @@ class JsonTest {
       assertThat(Json.parse(Json.pretty(value))).isEqualTo(value);
       assertThat(Json.equivalent(Json.write(value), Json.pretty(value))).isTrue();
     });
+  }
+
+  @Test
+  void equivalent_anyValue_ignoresKeyOrderSpacingAndNumberForm() {
+    qt().withExamples(300).forAll(json(3)).checkAssert(value -> {
+      Object reformed = reform(value);
+      assertThat(Json.equivalent(Json.write(value), Json.pretty(reformed))).isTrue();
+      assertThat(Json.equivalent(Json.pretty(value), Json.write(reformed))).isTrue();
+      assertThat(Json.equivalent(Json.write(value), Json.write(java.util.Collections.singletonList(value)))).isFalse();
+    });
+  }
+
+  /** The same value written otherwise: keys reversed, every number with one more trailing zero. */
+  static Object reform(Object value) {
+    if (value instanceof BigDecimal b) {
+      return b.setScale(b.scale() + 1);
+    }
+    if (value instanceof Map<?, ?> m) {
+      List<Map.Entry<?, ?>> entries = new java.util.ArrayList<>(m.entrySet());
+      java.util.Collections.reverse(entries);
+      Map<String, Object> out = new LinkedHashMap<>();
+      entries.forEach(e -> out.put((String) e.getKey(), reform(e.getValue())));
+      return out;
+    }
+    if (value instanceof List<?> l) {
+      return l.stream().map(JsonTest::reform).collect(java.util.stream.Collectors.toList());
+    }
+    return value;
   }
 
   /** Scalars of every kind (strings with every char, lone surrogates included), nested up to depth. */
@@ -111,7 +153,8 @@ class JsonTest {
       return scalar.describedAs(Gens::show);
     }
     Gen<Object> list = lists().of(json(depth - 1)).ofSizeBetween(0, 4).map(l -> (Object) new java.util.ArrayList<>(l));
-    Gen<Object> map = lists().of(Gens.anyChars(6).zip(json(depth - 1), Pair::of)).ofSizeBetween(0, 4).map(pairs -> {
+    // Keys over valid Unicode: a lone surrogate escape in a key is refused (parse_badInput).
+    Gen<Object> map = lists().of(Gens.text(6).zip(json(depth - 1), Pair::of)).ofSizeBetween(0, 4).map(pairs -> {
       Map<String, Object> m = new LinkedHashMap<>();
       pairs.forEach(p -> m.put(p._1, p._2));
       return (Object) m;
