@@ -24,7 +24,7 @@ public final class Connections {
   public static Connection open(String hostName, Map<String, String> vars, TransportOptions options)
       throws TransportException {
     if (isLocal(hostName, vars)) {
-      return new LocalConnection(hostName);
+      return local(hostName, vars, options);
     }
     return open(settings(hostName, vars, options));
   }
@@ -38,7 +38,21 @@ public final class Connections {
   public static void validate(String hostName, Map<String, String> vars, TransportOptions options) {
     if (!isLocal(hostName, vars)) {
       settings(hostName, vars, options);
+    } else {
+      local(hostName, vars, options);
     }
+  }
+
+  // become on the local connection: the same variables and the same sudo wrapping as over SSH.
+  static LocalConnection local(String hostName, Map<String, String> vars, TransportOptions options) {
+    String become = first(vars, "ansible_become", "become");
+    if (become == null || !bool(hostName, nameOf(vars, "ansible_become", "become"), become)) {
+      return new LocalConnection(hostName);
+    }
+    String user = first(vars, "ansible_become_user", "become_user");
+    String password = first(vars, "ansible_become_password", "ansible_become_pass", "become_password");
+    return new LocalConnection(hostName, user == null ? "root" : user.trim(),
+        password != null ? password : options.env().get(BECOME_PASSWORD_ENV));
   }
 
   /** Connects over SSH with settings built by the caller. */

@@ -11,10 +11,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Runs commands on this machine with /bin/sh, exactly as an SSH connection runs them remotely. */
 public final class LocalConnection implements Connection {
   private final String host;
+  private final String becomeUser;
+  private final String becomePassword;
   private final AtomicInteger execs = new AtomicInteger();
 
   public LocalConnection(String host) {
+    this(host, null, null);
+  }
+
+  /**
+   * Commands run as {@code becomeUser} through sudo, exactly as {@link SshConnection} runs them
+   * ({@code null}: as this process's user; the same user: no sudo).
+   */
+  LocalConnection(String host, String becomeUser, String becomePassword) {
     this.host = host;
+    this.becomeUser = becomeUser == null || becomeUser.equals(System.getProperty("user.name")) ? null : becomeUser;
+    this.becomePassword = becomePassword;
   }
 
   @Override
@@ -24,7 +36,14 @@ public final class LocalConnection implements Connection {
 
   @Override
   public ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException {
+    String shown = abbreviate(command);
     execs.incrementAndGet();
+    byte[] input = stdin == null ? new byte[0] : stdin;
+    if (becomeUser != null) {
+      Become.Wrapped wrapped = Become.wrap(command, input, becomeUser, becomePassword);
+      command = wrapped.command();
+      input = wrapped.stdin();
+    }
     Process process;
     try {
       process = new ProcessBuilder(List.of("/bin/sh", "-c", command)).start();
@@ -34,7 +53,7 @@ public final class LocalConnection implements Connection {
     CompletableFuture<byte[]> out = Pumps.drain(process.getInputStream());
     CompletableFuture<byte[]> err = Pumps.drain(process.getErrorStream());
     try (OutputStream in = process.getOutputStream()) {
-      in.write(stdin);
+      in.write(input);
     } catch (IOException e) {
       // The command exited without reading all of its input; its exit status says what happened.
     }
@@ -42,13 +61,13 @@ public final class LocalConnection implements Connection {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw TransportException.timeout(
-            "command timed out after " + timeout.toSeconds() + " s: " + abbreviate(command), null);
+            "command timed out after " + timeout.toSeconds() + " s: " + shown, null);
       }
       return new ExecResult(process.exitValue(), out.join(), err.join());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new TransportException("interrupted while running: " + abbreviate(command), false, e);
+      throw new TransportException("interrupted while running: " + shown, false, e);
     }
   }
 

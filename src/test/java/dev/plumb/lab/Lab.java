@@ -82,7 +82,7 @@ public final class Lab implements AutoCloseable {
     return hosts;
   }
 
-  /** The loopback address of a host: 127.0.(1 + (i-1)/250).((i-1)%250 + 1). */
+  /** The loopback address of a host: 127.NET.(1 + (i-1)/250).((i-1)%250 + 1), NET = $PLUMB_LAB_NET or 0. */
   public String address(String name) {
     int i = hosts.indexOf(name) + 1;
     if (i == 0) {

@@ -2,9 +2,11 @@ package dev.plumb.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import dev.plumb.Gens;
 import org.junit.jupiter.api.Test;
@@ -22,9 +24,47 @@ class BecomeTest {
   void wrap_withPassword_feedsItOnStdinNeverInTheCommand() {
     String password = "p@ss 'word";
     Become.Wrapped w = Become.wrap("cat", "data".getBytes(StandardCharsets.UTF_8), "postgres", password);
-    assertThat(w.command()).isEqualTo("sudo -S -p '' -u postgres -- /bin/sh -c cat").doesNotContain("p@ss");
+    assertThat(w.command()).contains("-v -u postgres", "sudo -n -u postgres -- /bin/sh -c cat")
+        .doesNotContain("p@ss");
     assertThat(new String(w.stdin(), StandardCharsets.UTF_8)).isEqualTo(password + "\ndata");
     assertThat(w.toString()).doesNotContain("p@ss");
+  }
+
+  /**
+   * When sudo does not ask (root here; NOPASSWD or cached credentials elsewhere), the command must
+   * still get exactly its own input: the password used to become its first line.
+   */
+  @Test
+  void wrap_withPassword_sudoDoesNotAsk_commandReadsOnlyItsOwnInput() throws Exception {
+    assumeTrue(isRootWithSudo(), "needs root and sudo (bin/test installs sudo)");
+    LocalConnection local = new LocalConnection("h", "nobody", "pw-never-data");
+    ExecResult r = local.exec("id -un; cat", "line 1\nline 2\n".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(20));
+    assertThat(r.exitStatus()).as(r.stderrText()).isZero();
+    assertThat(r.stdoutText()).isEqualTo("nobody\nline 1\nline 2\n");
+  }
+
+  @Test
+  void localConnection_become_runsAsTheBecomeUser_likeSsh() throws Exception {
+    assumeTrue(isRootWithSudo(), "needs root and sudo (bin/test installs sudo)");
+    ExecResult r = new LocalConnection("h", "nobody", null).exec("id -un", new byte[0], Duration.ofSeconds(20));
+    assertThat(r.stdoutText().strip()).as(r.stderrText()).isEqualTo("nobody");
+    ExecResult same = new LocalConnection("h", System.getProperty("user.name"), null)
+        .exec("id -un", new byte[0], Duration.ofSeconds(20));
+    assertThat(same.stdoutText().strip()).isEqualTo(System.getProperty("user.name"));
+  }
+
+  @Test
+  void connections_localWithBecome_wrapsInSudo() throws Exception {
+    assumeTrue(isRootWithSudo(), "needs root and sudo (bin/test installs sudo)");
+    try (Connection c = Connections.open("localhost",
+        java.util.Map.of("ansible_become", "true", "ansible_become_user", "nobody"), TransportOptions.defaults())) {
+      assertThat(c.exec("id -un", new byte[0], Duration.ofSeconds(20)).stdoutText().strip()).isEqualTo("nobody");
+    }
+  }
+
+  private static boolean isRootWithSudo() {
+    return "root".equals(System.getProperty("user.name"))
+        && java.nio.file.Files.isExecutable(Path.of("/usr/bin/sudo"));
   }
 
   @Test
