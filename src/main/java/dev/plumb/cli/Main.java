@@ -56,6 +56,9 @@ public final class Main implements Runnable {
   /** Runs the CLI writing to the given streams (for in-process tests). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // "-e @vars.yml" is a vars file (read by the loader, with its size limit), not an argument file:
+    // picocli's expansion printed a stack trace for @/etc and hung on @/dev/zero.
+    cli.setExpandAtFiles(false);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> 1);

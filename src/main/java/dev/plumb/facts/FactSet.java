@@ -12,16 +12,18 @@ import java.util.Set;
  */
 public final class FactSet {
   private final Map<Fact, FactResult> read;
-  private final Map<String, FactResult> overlays;
+  private final Overlays overlays;
+  private final int limit;
   private final Set<String> overlaid = new java.util.LinkedHashSet<>();
 
   public FactSet(Map<Fact, FactResult> read) {
-    this(read, Map.of());
+    this(Collections.unmodifiableMap(new LinkedHashMap<>(read)), new Overlays(), 0);
   }
 
-  private FactSet(Map<Fact, FactResult> read, Map<String, FactResult> overlays) {
-    this.read = Collections.unmodifiableMap(new LinkedHashMap<>(read));
-    this.overlays = Collections.unmodifiableMap(new LinkedHashMap<>(overlays));
+  private FactSet(Map<Fact, FactResult> read, Overlays overlays, int limit) {
+    this.read = read;
+    this.overlays = overlays;
+    this.limit = limit;
   }
 
   public static FactSet of(Map<Fact, FactResult> read) {
@@ -29,18 +31,73 @@ public final class FactSet {
   }
 
   /**
+   * The writes predicted so far, shared by every FactSet derived from one another: an append-only
+   * log, each FactSet seeing its first {@code limit} entries. A plan adds one write per step;
+   * copying the facts and overlays each time made planning quadratic (10,000 files: minutes).
+   */
+  private static final class Overlays {
+    final java.util.ArrayList<String> paths = new java.util.ArrayList<>();
+    final java.util.ArrayList<FactResult> results = new java.util.ArrayList<>();
+    final java.util.HashMap<String, Integer> last = new java.util.HashMap<>();
+
+    Overlays copy(int limit) {
+      Overlays c = new Overlays();
+      for (int i = 0; i < limit; i++) {
+        c.add(paths.get(i), results.get(i));
+      }
+      return c;
+    }
+
+    void add(String path, FactResult result) {
+      paths.add(path);
+      results.add(result);
+      last.put(path, paths.size() - 1);
+    }
+
+    /** The first {@code limit} entries as path -> latest result, in the order paths were first written. */
+    Map<String, FactResult> asMap(int limit) {
+      Map<String, FactResult> m = new LinkedHashMap<>();
+      for (int i = 0; i < limit; i++) {
+        m.put(paths.get(i), results.get(i));
+      }
+      return m;
+    }
+
+    /** The latest entry for path among the first {@code limit}, or null. */
+    FactResult find(String path, int limit) {
+      Integer i = last.get(path);
+      if (i == null) {
+        return null;
+      }
+      if (i < limit) {
+        return results.get(i);
+      }
+      // Written again after this FactSet's time (rare): look back from its own end.
+      for (int j = limit - 1; j >= 0; j--) {
+        if (paths.get(j).equals(path)) {
+          return results.get(j);
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
    * The same facts with a file's content replaced by what an earlier step will write: {@code
    * Content} for a write, {@code Missing} for a delete.
    */
   public FactSet withFile(String path, FactResult predicted) {
-    Map<String, FactResult> next = new LinkedHashMap<>(overlays);
-    next.put(path, predicted);
-    return new FactSet(read, next);
+    synchronized (overlays) {
+      // The newest FactSet appends in place; an older one branches off with its own copy.
+      Overlays target = limit == overlays.paths.size() ? overlays : overlays.copy(limit);
+      target.add(path, predicted);
+      return new FactSet(read, target, target.paths.size());
+    }
   }
 
   /** A fresh view over the same facts and overlays, with its own record of overlays used. */
   public FactSet view() {
-    return new FactSet(read, overlays);
+    return new FactSet(read, overlays, limit);
   }
 
   /**
@@ -48,9 +105,15 @@ public final class FactSet {
    * did not declare in {@code facts(params)} is a bug, found by its first unit test.
    */
   public FactResult get(Fact fact) {
-    if (fact instanceof Fact.File f && overlays.containsKey(f.path())) {
-      overlaid.add(f.path());
-      return overlays.get(f.path());
+    if (fact instanceof Fact.File f && limit > 0) {
+      FactResult predicted;
+      synchronized (overlays) {
+        predicted = overlays.find(f.path(), limit);
+      }
+      if (predicted != null) {
+        overlaid.add(f.path());
+        return predicted;
+      }
     }
     FactResult result = read.get(fact);
     if (result == null) {
@@ -70,7 +133,11 @@ public final class FactSet {
   /** A listing with the predicted content of every overlaid path the glob matches. */
   private FactResult predictedListing(Fact.Files glob, FactResult.Output read) {
     Map<String, String> files = null;
-    for (Map.Entry<String, FactResult> o : overlays.entrySet()) {
+    Map<String, FactResult> predicted;
+    synchronized (overlays) {
+      predicted = overlays.asMap(limit);
+    }
+    for (Map.Entry<String, FactResult> o : predicted.entrySet()) {
       if (!glob.matches(o.getKey())) {
         continue;
       }

@@ -167,6 +167,9 @@ final class IniInventory {
       vars.put(t.text().substring(0, eq), var(t.text().substring(eq + 1), at));
     }
     for (String host : names.get().names()) {
+      if (!HostName.check(host, mark, problems)) {
+        continue;
+      }
       builder.host(group, host, names.get().port(), mark);
       vars.forEach((k, v) -> builder.hostVar(host, k, v, dir));
     }

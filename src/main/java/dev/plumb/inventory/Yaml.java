@@ -62,7 +62,22 @@ public final class Yaml {
             + MAX_CODE_POINTS / (1024 * 1024) + " MB)", "split it into smaller files");
         return Optional.empty();
       }
-      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+      if (!Files.isRegularFile(file)) {
+        problems.error(Mark.nowhere(label), Files.isDirectory(file) ? "is a directory, not a YAML file"
+            : "is not a regular file", "give the path of a YAML file");
+        return Optional.empty();
+      }
+      byte[] bytes;
+      try (var in = Files.newInputStream(file)) {
+        // Bounded read: the size check above means nothing for a file that grows while read.
+        bytes = in.readNBytes(4 * MAX_CODE_POINTS + 1);
+      }
+      if (bytes.length > 4 * MAX_CODE_POINTS) {
+        problems.error(new Mark(label, 1, 1), "file is too large for plumb (over "
+            + MAX_CODE_POINTS / (1024 * 1024) + " MB)", "split it into smaller files");
+        return Optional.empty();
+      }
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       problems.error(new Mark(label, 1, 1), "file is not valid UTF-8", "save it as UTF-8");
       return Optional.empty();
@@ -118,6 +133,12 @@ public final class Yaml {
           + " code points", "split the file into smaller files");
       return Optional.empty();
     }
+    Optional<Mark> deep = Nesting.tooDeep(text, label);
+    if (deep.isPresent()) {
+      problems.error(deep.get(), "YAML nested deeper than " + Nesting.MAX_DEPTH + " levels",
+          "flatten the document: no plumb input needs that many levels");
+      return Optional.empty();
+    }
     LoadSettings settings = LoadSettings.builder()
         .setLabel(label)
         // Core schema: ~, null and an empty value are null, as YAML users expect.
@@ -136,6 +157,10 @@ public final class Yaml {
     } catch (YamlEngineException e) {
       problems.error(new Mark(label, 1, 1), "YAML rejected: " + e.getMessage(), limitFix(e.getMessage()));
       return Optional.empty();
+    } catch (StackOverflowError e) {
+      // The estimate above let something through: still an input error, never a crash.
+      problems.error(new Mark(label, 1, 1), "YAML nested too deeply to read", "flatten the document");
+      return Optional.empty();
     }
     if (root.isEmpty()) {
       return Optional.of(new Doc(new Value.Null(new Mark(label, 1, 1)), null));
@@ -146,8 +171,12 @@ public final class Yaml {
       // Typing walks the nodes again; skip it when the walk above refused a recursive alias.
       return Optional.of(new Doc(value, converter.refused ? null : YamlTypes.typed(root.get())));
     } catch (TooLarge e) {
-      problems.error(e.mark, "this document expands to more than " + MAX_VALUES
+      problems.error(e.mark, e.text ? "this document expands to more than " + MAX_CODE_POINTS
+          + " characters of text through aliases (*name)" : "this document expands to more than " + MAX_VALUES
           + " values through aliases (*name)", "remove the nested aliases; write the values out");
+      return Optional.empty();
+    } catch (StackOverflowError e) {
+      problems.error(new Mark(label, 1, 1), "YAML nested too deeply to read", "flatten the document");
       return Optional.empty();
     }
   }
@@ -194,10 +223,12 @@ public final class Yaml {
   private static final class TooLarge extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final transient Mark mark;
+    final boolean text;
 
-    TooLarge(Mark mark) {
+    TooLarge(Mark mark, boolean text) {
       super(null, null, false, false);
       this.mark = mark;
+      this.text = text;
     }
   }
 
@@ -208,6 +239,7 @@ public final class Yaml {
     private final Set<Node> path = Collections.newSetFromMap(new IdentityHashMap<>());
     private int count;
     boolean refused;
+    private long chars;
 
     Converter(String label, Problems problems) {
       this.label = label;
@@ -221,9 +253,14 @@ public final class Yaml {
     Value convert(Node node) {
       Mark mark = mark(node);
       if (++count > MAX_VALUES) {
-        throw new TooLarge(mark);
+        throw new TooLarge(mark, false);
       }
       if (node instanceof ScalarNode s) {
+        // An anchored 1 MB scalar used thousands of times is small as a document, huge as values.
+        chars += s.getValue().length();
+        if (chars > 2L * MAX_CODE_POINTS) {
+          throw new TooLarge(mark, true);
+        }
         if (s.getTag().getValue().equals("!vault") || s.getTag().getValue().equals("!vault-encrypted")) {
           return vaulted(s.getValue(), mark);
         }

@@ -102,6 +102,9 @@ final class YamlInventory {
       java.util.Optional<Map<String, InventoryBuilder.Var>> hostVars =
           vars(vars, at(typed, entry), "variables of host '" + entry + "'");
       for (String host : names.get().names()) {
+        if (!HostName.check(host, m.keyMark(entry), problems)) {
+          continue;
+        }
         builder.host(group, host, names.get().port(), m.keyMark(entry));
         hostVars.ifPresent(v -> v.forEach((k, var) -> builder.hostVar(host, k, var, dir)));
       }

@@ -41,6 +41,7 @@ final class HostBuild {
   private int order;
 
   private final Set<String> sensitive = new LinkedHashSet<>();
+  private final Map<String, List<String>> notifiedBy = new LinkedHashMap<>();
 
   /** The texts of sensitive values used in this host's resources (built from sensitive variables). */
   Set<String> sensitiveTexts() {
@@ -190,11 +191,27 @@ final class HostBuild {
     }
     cycles(out);
     for (Resource r : out) {
-      r.module().validate(r.params(), problems);
+      try {
+        r.module().validate(r.params(), problems);
+      } catch (RuntimeException e) {
+        // A module's checks may assume what the parameter check already refused (a required
+        // parameter given as null); that error is the one to show. Otherwise say what failed.
+        if (!problems.hasErrors()) {
+          problems.error(r.mark(), "cannot check the parameters of " + r.id() + ": " + e.getMessage(),
+              "compare them with `plumb modules " + r.type() + "`");
+        }
+      }
     }
     List<HostLint.Declared> declared = out.stream().map(r -> new HostLint.Declared(r.id(), r.module(), r.params(), r.notifies())).toList();
     for (HostLint lint : lints) {
-      lint.check(declared, problems);
+      try {
+        lint.check(declared, problems);
+      } catch (RuntimeException e) {
+        if (!problems.hasErrors()) {
+          problems.error(Mark.nowhere("playbook"), "cannot run a check on this host's resources: " + e.getMessage(),
+              "check the resources' parameters with `plumb modules`");
+        }
+      }
     }
     return out;
   }
@@ -251,10 +268,16 @@ final class HostBuild {
     }
   }
 
-  /** Every cycle among requires, once each, as {@code a -> b -> a} with where each was declared. */
+  /**
+   * Every cycle among requires and notify (a handler runs after its notifiers, so handlers that
+   * notify each other are a cycle too: it passed lint and crashed the planner), once each, as
+   * {@code a -> b -> a} with where each was declared.
+   */
   private void cycles(List<Resource> resources) {
     Map<String, Resource> byIdNow = new LinkedHashMap<>();
     resources.forEach(r -> byIdNow.put(r.id(), r));
+    notifiedBy.clear();
+    resources.forEach(r -> r.notifies().forEach(h -> notifiedBy.computeIfAbsent(h, k -> new ArrayList<>()).add(r.id())));
     Map<String, Integer> state = new LinkedHashMap<>();
     Set<String> reported = new HashSet<>();
     for (Resource r : resources) {
@@ -283,13 +306,16 @@ final class HostBuild {
         List<String> where = rotated.stream().map(c -> c + " at " + byIdNow.get(c).mark()).toList();
         rotated.add(rotated.get(0));
         problems.error(byIdNow.get(rotated.get(0)).mark(), "dependency cycle: " + String.join(" -> ", rotated),
-            "remove one of these requires: " + String.join(", ", where));
+            "remove one of these requires or notify: " + String.join(", ", where));
       }
       return;
     }
     state.put(id, 1);
     stack.add(id);
     for (String next : byIdNow.get(id).requires()) {
+      visit(next, byIdNow, state, stack, reported);
+    }
+    for (String next : notifiedBy.getOrDefault(id, List.of())) {
       visit(next, byIdNow, state, stack, reported);
     }
     stack.remove(stack.size() - 1);

@@ -30,6 +30,8 @@ final class Scope {
   private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_-]+)*");
   private static final Pattern DEFAULT = Pattern.compile("(?:default|d)\\s*\\((.*)\\)", Pattern.DOTALL);
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+  /** The most text one substituted value may become (documented in docs/variables.md). */
+  static final int MAX_EXPANDED = 1 << 20;
   private static final String SUPPORTED = "plumb supports {{ name }}, {{ a.b }} and {{ name | default(value) }}";
 
   /** A substitution failed at a mark; caught per scalar so each bad scalar is reported once. */
@@ -148,6 +150,10 @@ final class Scope {
             + quote(text), "use it as the whole value (exactly \"{{" + m.group(1) + "}}\"), or pick one item with .0 or .key");
       }
       m.appendReplacement(out, Matcher.quoteReplacement(v instanceof Value.Scalar sc ? sc.text() : ""));
+      if (out.length() > MAX_EXPANDED) {
+        throw new Failure(s.mark(), "the value " + quote(text) + " expands to more than " + MAX_EXPANDED
+            + " characters", "variables that repeat other variables grow exponentially; write the value out");
+      }
     }
     m.appendTail(out);
     return new Value.Scalar(out.toString(), s.mark(), sensitive);

@@ -40,12 +40,15 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
   }
 
   // Replaces a file atomically: refuses when the file is no longer what the plan saw, writes stdin
-  // to a temp file in the same directory (same filesystem, so rename is atomic), keeps the old
-  // file's owner (always) and mode (unless a mode is given), then renames. chown goes before chmod
-  // because chown clears setuid/setgid bits. Exit 17 = changed since the plan.
+  // to a temp file in the same directory (same filesystem, so rename is atomic), checks that the
+  // temp file is exactly the planned content (size and sha256: a client that dies mid-transfer
+  // leaves cat a short input that looks complete), keeps the old file's owner (always) and mode
+  // (unless a mode is given), then renames. chown goes before chmod because chown clears
+  // setuid/setgid bits. Exit 17 = changed since the plan; 18 = the content arrived incomplete
+  // (the temp file is removed, the target is untouched).
   static final String WRITE_SCRIPT =
       """
-      set -e; p=$1; want=$2; mode=$3
+      set -e; p=$1; want=$2; mode=$3; size=$4; sum=$5
       d=$(dirname -- "$p")
       if [ "$want" = absent ]; then
         if [ -e "$p" ]; then echo "plumb: $p was created since the plan was made; run plan again" >&2; exit 17; fi
@@ -56,6 +59,10 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
       mkdir -p -- "$d"
       t=$(mktemp "$d/.plumb.XXXXXX"); trap 'rm -f -- "$t"' EXIT
       cat > "$t"
+      n=$(($(wc -c < "$t"))); got=$(sha256sum < "$t" | cut -d' ' -f1)
+      if [ "$n" != "$size" ] || [ "$got" != "$sum" ]; then
+        echo "plumb: $p: received $n of $size bytes (sha256 ${got%${got#????????????}}, planned ${sum%${sum#????????????}}); the transfer was cut, $p was left as it was" >&2; exit 18
+      fi
       if [ -e "$p" ]; then chown "$(stat -c %u:%g -- "$p")" "$t"; fi
       if [ -n "$mode" ]; then chmod "$mode" "$t"
       elif [ -e "$p" ]; then chmod "$(stat -c %a -- "$p")" "$t"
@@ -79,7 +86,8 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
     String m = mode == null ? "" : mode;
     String shownMode = mode == null ? "" : " mode " + mode;
     return new Command(
-        List.of("/bin/sh", "-c", WRITE_SCRIPT, "plumb-write", path, want, m),
+        List.of("/bin/sh", "-c", WRITE_SCRIPT, "plumb-write", path, want, m,
+            String.valueOf(content.length), dev.plumb.facts.FactResult.sha256(content)),
         content,
         "plumb-write " + Shell.quote(path) + shownMode + " (" + content.length + " bytes, sha256 "
             + dev.plumb.facts.FactResult.sha256(content).substring(0, 12) + "; if "

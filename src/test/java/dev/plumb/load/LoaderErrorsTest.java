@@ -228,7 +228,7 @@ class LoaderErrorsTest {
               requires: file[/b]
         """).errors();
     assertThat(cyc).contains("play.yml:3:7: error: dependency cycle: file[/a] -> file[/c] -> file[/b] -> file[/a]",
-        "fix: remove one of these requires: file[/a] at ", "play.yml:3:7, file[/c] at ", "play.yml:7:7");
+        "fix: remove one of these requires or notify: file[/a] at ", "play.yml:3:7, file[/c] at ", "play.yml:7:7");
     assertThat(cyc.split("dependency cycle").length).isEqualTo(2);
   }
 

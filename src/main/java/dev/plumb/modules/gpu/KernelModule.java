@@ -59,7 +59,7 @@ public final class KernelModule implements Module {
   public void validate(Params params, Problems problems) {
     if (!params.string("name").matches(ModuleBlacklist.NAME)) {
       problems.error(params.mark("name"), "'" + params.string("name") + "' is not a kernel module name",
-          "use letters, digits, '_' and '-' only");
+          "use letters, digits, '_' and '-' only, starting with a letter, digit or '_'");
     }
     String state = params.string("state");
     if (!state.equals("loaded") && !state.equals("absent")) {
@@ -101,10 +101,10 @@ public final class KernelModule implements Module {
     Action action = Action.UPDATE;
     List<Command> now = new ArrayList<>();
     if (wantLoaded && !loaded) {
-      now.add(Command.of("modprobe", name));
+      now.add(Command.of("modprobe", "--", name));
       action = Action.CREATE;
     } else if (!wantLoaded && loaded) {
-      now.add(Command.of("modprobe", "-r", name));
+      now.add(Command.of("modprobe", "-r", "--", name));
       action = Action.DELETE;
     }
     String before = loaded ? "loaded" : "not loaded";

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  */
 public final class ModuleBlacklist implements Module {
   static final String DEFAULT_FILE = "/etc/modprobe.d/plumb-blacklist.conf";
-  static final String NAME = "[A-Za-z0-9_-]+";
+  // No leading "-": a module named "-r" made "modprobe -r" of the next word.
+  static final String NAME = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 
   private static final List<Param> PARAMS = List.of(
       Param.required("modules", Param.Type.STRINGS, "kernel modules to blacklist, e.g. [nouveau]"),

@@ -11,8 +11,35 @@ import java.util.Optional;
  */
 record Version(List<Long> parts, String text) implements Comparable<Version> {
 
+  /** At most this many components, each at most {@link #MAX_DIGITS} digits (fits a long). */
+  static final int MAX_PARTS = 8;
+  static final int MAX_DIGITS = 18;
+
+  // No regex: "(\\.\\d+)*" recursed once per component and a 100,000-part version overflowed the
+  // stack; a 29-digit component overflowed Long.parseLong. Both are now simply not versions.
   static boolean valid(String text) {
-    return text != null && text.strip().matches("\\d+(\\.\\d+)*");
+    if (text == null) {
+      return false;
+    }
+    String t = text.strip();
+    if (t.isEmpty() || t.length() > MAX_PARTS * (MAX_DIGITS + 1)) {
+      return false;
+    }
+    int parts = 1;
+    int digits = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digits > MAX_DIGITS) {
+          return false;
+        }
+      } else if (c == '.' && digits > 0 && ++parts <= MAX_PARTS) {
+        digits = 0;
+      } else {
+        return false;
+      }
+    }
+    return digits > 0;
   }
 
   static Version of(String text) {

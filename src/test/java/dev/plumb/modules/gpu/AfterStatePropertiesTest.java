@@ -33,7 +33,7 @@ class AfterStatePropertiesTest {
   static FactSet after(Fixtures f, Change c, Set<String> loaded) {
     Set<String> now = new LinkedHashSet<>(loaded);
     for (Command cmd : c.commands()) {
-      List<String> argv = cmd.argv();
+      List<String> argv = cmd.argv().stream().filter(a -> !a.equals("--")).toList();
       if (argv.size() == 2 && argv.get(0).equals("modprobe")) {
         now.add(GpuFacts.moduleName(argv.get(1)));
       } else if (argv.size() == 3 && argv.get(0).equals("modprobe") && argv.get(1).equals("-r")) {

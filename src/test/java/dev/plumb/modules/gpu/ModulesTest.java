@@ -146,7 +146,7 @@ class ModulesTest {
     assertThat(c.action()).isEqualTo(Action.CREATE);
     assertThat(Fixtures.shown(c)).hasSize(2);
     assertThat(Fixtures.shown(c).get(0)).startsWith("plumb-write /etc/modules-load.d/vfio-pci.conf");
-    assertThat(Fixtures.shown(c).get(1)).isEqualTo("modprobe vfio-pci");
+    assertThat(Fixtures.shown(c).get(1)).isEqualTo("modprobe -- vfio-pci");
     assertThat(((FactResult.Content) c.writes().get("/etc/modules-load.d/vfio-pci.conf")).text())
         .isEqualTo("# managed by plumb (kernel_module)\nvfio-pci\n");
   }
@@ -176,7 +176,7 @@ class ModulesTest {
     assertThat(c.action()).isEqualTo(Action.DELETE);
     assertThat(Fixtures.shown(c)).hasSize(2);
     assertThat(Fixtures.shown(c).get(0)).startsWith("plumb-delete /etc/modules-load.d/nouveau.conf");
-    assertThat(Fixtures.shown(c).get(1)).isEqualTo("modprobe -r nouveau");
+    assertThat(Fixtures.shown(c).get(1)).isEqualTo("modprobe -r -- nouveau");
     assertThat(c.writes().get("/etc/modules-load.d/nouveau.conf")).isInstanceOf(FactResult.Missing.class);
   }
 
