@@ -308,17 +308,21 @@ class SshConnectionTest {
 
   @Test
   void exec_becomeWithPassword_passwordGoesToSudoStdinOnly() throws Exception {
-    // A fake sudo on the server's PATH: checks the password line it reads with -S, then runs the rest.
+    // A fake sudo on the server's PATH: -S -v checks the password line and caches it; -n runs the
+    // command only when the credentials are cached ("a password is required" otherwise).
     Path bin = Files.createDirectory(dir.resolve("bin"));
     Path log = dir.resolve("sudo.log");
+    Path cached = dir.resolve("sudo.cached");
     Path sudo = Files.writeString(bin.resolve("sudo"), String.join("\n",
         "#!/bin/sh",
         "printf '%s\\n' \"$*\" >> " + log,
-        "stdin_pw=0; user=root",
+        "stdin_pw=0; validate=0; user=root",
         "while [ $# -gt 0 ]; do case \"$1\" in",
-        "  -S) stdin_pw=1; shift;; -n) shift;; -p) shift 2;; -u) user=$2; shift 2;; --) shift; break;; *) break;;",
+        "  -S) stdin_pw=1; shift;; -v) validate=1; shift;; -n) shift;; -p) shift 2;; -u) user=$2; shift 2;; --) shift; break;; *) break;;",
         "esac; done",
-        "if [ $stdin_pw = 1 ]; then IFS= read -r pw; [ \"$pw\" = 'b3come-Pa55' ] || { echo 'sudo: wrong password' >&2; exit 1; }; fi",
+        "if [ $stdin_pw = 1 ]; then IFS= read -r pw; [ \"$pw\" = 'b3come-Pa55' ] || { echo 'sudo: wrong password' >&2; exit 1; }; touch " + cached + "; fi",
+        "[ $validate = 1 ] && exit 0",
+        "[ -f " + cached + " ] || { echo 'sudo: a password is required' >&2; exit 1; }",
         "FAKE_SUDO_USER=$user exec \"$@\"", ""));
     sudo.toFile().setExecutable(true);
     sshd.binDir = bin;
@@ -331,7 +335,8 @@ class SshConnectionTest {
       assertThat(r.stderrText()).isEmpty();
       assertThat(r.stdoutText()).isEqualTo("as postgres\npayload\n");
     }
-    assertThat(Files.readString(log)).startsWith("-S -p  -u postgres -- /bin/sh -c ").doesNotContain("b3come-Pa55");
+    assertThat(Files.readString(log)).startsWith("-S -p  -v -u postgres\n-n -u postgres -- /bin/sh -c ")
+        .doesNotContain("b3come-Pa55");
   }
 
   static SshSettings withKnownHosts(SshSettings s, Path knownHosts, boolean acceptNew) {
