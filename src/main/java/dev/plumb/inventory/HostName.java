@@ -13,17 +13,21 @@ final class HostName {
   private HostName() {}
 
   static final int MAX_LENGTH = 253;
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:@+-]*");
+  // Ansible takes almost any key as a host name (kubespray's sample has "node1 node2 node3"); what
+  // is refused is what could leave a directory or read as an option: a separator, a control
+  // character, "." or "..", a leading "-".
+  private static final Pattern UNSAFE = Pattern.compile("[/\\\\\\p{Cntrl}]");
 
   /** True when {@code name} is safe; otherwise reports why at {@code mark}. */
   static boolean check(String name, Mark mark, Problems problems) {
-    if (name.length() <= MAX_LENGTH && SAFE.matcher(name).matches() && !name.contains("..")) {
+    if (!name.isEmpty() && name.length() <= MAX_LENGTH && !UNSAFE.matcher(name).find() && !name.equals(".")
+        && !name.equals("..") && !name.startsWith("-")) {
       return true;
     }
     String shown = name.length() > 60 ? name.substring(0, 57) + "..." : name;
     problems.error(mark, "host name '" + escape(shown) + "' is not allowed: a host name is also a file name, so it"
-        + " takes letters, digits and . _ - : @ + only, starts with a letter, digit or _, has no '..', and has at"
-        + " most " + MAX_LENGTH + " characters",
+        + " has no '/', '\\' or control characters, is not '.' or '..', does not start with '-', and has at most "
+        + MAX_LENGTH + " characters",
         "rename the host and put its address in ansible_host, e.g. web1: {ansible_host: " + "10.0.0.5}");
     return false;
   }

@@ -56,6 +56,7 @@ class HostNameTest {
             10.0.0.5:
             "fe80::1":
             admin@bastion:
+            node1 node2 node3:
         """);
     assertThat(p.all()).noneMatch(Problem::isError);
   }
