@@ -93,3 +93,11 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "releases.jso
     f.write('{"source": "nova (github.com/openstack/nova) at each release tag: nova/conf/scheduler.py (nova/scheduler/host_manager.py before 13.0.0), nova/conf/pci.py (nova/pci/request.py, pci_request.py before 13.0.0), nova/scheduler/filters/*.py (subclasses of BaseHostFilter, Base* left out); made by extract.py next to this file",\n "releases": [\n')
     f.write(",\n".join("  "+json.dumps(d) for d in data))
     f.write("\n]}\n")
+
+# The lab's fake nova reads the same table (lab/host/lib/nova-releases): one line per release,
+# "<release> <tag> <options read, comma-separated> <filter classes, comma-separated>".
+lab = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "lab", "host", "lib", "nova-releases")
+with open(lab, "w") as f:
+    f.write("# made by src/test/resources/nova/extract.py from nova's source at each tag: release tag options classes\n")
+    for d in data:
+        f.write("%s %s %s %s\n" % (d["release"], d["tag"], ",".join(d["options_read"]), ",".join(d["filter_classes"])))

@@ -23,19 +23,28 @@ final class OpenstackProperties {
   private OpenstackProperties() {}
 
   static final int NO_CLI = 127;
+  /** No cloud declared and no OS_CLOUD/OS_AUTH_URL in the environment the commands run in. */
+  static final int NO_CREDENTIALS = 125;
 
   /** {@code openstack flavor show <name> -f json}; exit 127 when the CLI is missing. */
   static Fact.Command show(String kind, String name) {
     return show(kind, name, null);
   }
 
-  /** The same with {@code --os-cloud} (a clouds.yaml entry) when {@code cloud} is not null. */
+  /**
+   * The same with {@code --os-cloud} (a clouds.yaml entry) when {@code cloud} is not null. Without
+   * a cloud the client needs OS_* in the environment the commands run in, which sudo -n (become)
+   * drops: that is checked first, so that it is a blocker that says so, not a failed command.
+   */
   static Fact.Command show(String kind, String name, String cloud) {
-    return Fact.command("command -v openstack >/dev/null 2>&1 || exit " + NO_CLI + "; openstack "
-        + (cloud == null ? "" : "--os-cloud " + Shell.quote(cloud) + " ") + kind + " show " + Shell.quote(name) + " -f json");
+    return Fact.command("command -v openstack >/dev/null 2>&1 || exit " + NO_CLI + "; "
+        + (cloud == null ? "[ -n \"${OS_CLOUD:-}${OS_AUTH_URL:-}\" ] || exit " + NO_CREDENTIALS + "; openstack "
+            : "openstack --os-cloud " + Shell.quote(cloud) + " ")
+        + kind + " show " + Shell.quote(name) + " -f json");
   }
 
-  static final String CLOUD_DOC = "a clouds.yaml entry for --os-cloud; without it the OS_* environment of the login is used";
+  static final String CLOUD_DOC = "a clouds.yaml entry for --os-cloud; without it OS_CLOUD or OS_AUTH_URL… must be set "
+      + "in the environment plumb's commands run in (sudo -n drops them)";
 
   private static final Pattern PAIR = Pattern.compile("\\s*([^=,]+?)='((?:[^'\\\\]|\\\\.)*)'\\s*(?:,|$)");
 
@@ -67,6 +76,11 @@ final class OpenstackProperties {
     if (shown.exitStatus() == NO_CLI) {
       return Change.of(Action.UPDATE, "unknown", what, List.of())
           .withBlocker("the openstack CLI is not installed on this host (python-openstackclient), or not on PATH");
+    }
+    if (shown.exitStatus() == NO_CREDENTIALS && cloud == null) {
+      return Change.of(Action.UPDATE, "unknown", what, List.of())
+          .withBlocker("no cloud is declared and neither OS_CLOUD nor OS_AUTH_URL is set where plumb runs commands "
+              + "(with become, sudo -n drops the login's OS_* variables): declare cloud: <a clouds.yaml entry>");
     }
     if (!shown.ok()) {
       return Change.of(Action.UPDATE, "unknown", what, List.of())

@@ -71,6 +71,21 @@ class NovaReleaseTest {
     }
   }
 
+  @Test
+  void labsFakeNova_readsTheSameTable() throws IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("lab/host/lib/nova-releases")).stream()
+        .filter(l -> !l.startsWith("#")).toList();
+    List<Nova> nova = releases();
+    assertThat(lines).hasSameSizeAs(nova);
+    for (int i = 0; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(" ");
+      Nova n = nova.get(i);
+      assertThat(f[0] + " " + f[1]).isEqualTo(n.release() + " " + n.tag());
+      assertThat(new HashSet<>(List.of(f[2].split(",")))).as(n + " options").isEqualTo(n.reads());
+      assertThat(new HashSet<>(List.of(f[3].split(",")))).as(n + " classes").isEqualTo(n.classes());
+    }
+  }
+
   /** The nova.conf files a release's host may start with. */
   static Stream<Object[]> cases() throws IOException {
     List<Object[]> out = new ArrayList<>();

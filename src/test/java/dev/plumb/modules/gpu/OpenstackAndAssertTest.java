@@ -56,6 +56,25 @@ class OpenstackAndAssertTest {
   }
 
   @Test
+  void flavor_withoutCloud_underAnEnvironmentWithoutOsVariables_blocksAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path stub = dir.resolve("openstack");
+    java.nio.file.Files.writeString(stub, "#!/bin/sh\necho '{\"properties\": {}}'\n");
+    stub.toFile().setExecutable(true);
+    var show = OpenstackProperties.show("flavor", "GPU.SSD.30");
+    // As under sudo -n: the login's OS_* variables are gone.
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", show.script());
+    pb.environment().keySet().removeIf(k -> k.startsWith("OS_"));
+    pb.environment().put("PATH", dir + ":/usr/bin:/bin");
+    assertThat(pb.start().waitFor()).isEqualTo(OpenstackProperties.NO_CREDENTIALS);
+    pb.environment().put("OS_CLOUD", "admin");
+    assertThat(pb.start().waitFor()).isZero();
+    assertThat(Fixtures.of(FLAVOR, GPU_FLAVOR).cmd(show, OpenstackProperties.NO_CREDENTIALS, "").diff().blockers()).containsExactly(
+        "no cloud is declared and neither OS_CLOUD nor OS_AUTH_URL is set where plumb runs commands "
+            + "(with become, sudo -n drops the login's OS_* variables): declare cloud: <a clouds.yaml entry>");
+  }
+
+  @Test
   void flavor_cloud() {
     Map<String, Object> p = Map.of("flavor", "gpu", "properties", Map.of("a", "b"), "cloud", "admin");
     var show = OpenstackProperties.show("flavor", "gpu", "admin");
