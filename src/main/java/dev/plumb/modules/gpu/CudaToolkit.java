@@ -81,6 +81,10 @@ public final class CudaToolkit implements Module {
     return m.get(key).filter(Value.Scalar.class::isInstance).map(v -> ((Value.Scalar) v).text().strip()).orElse(null);
   }
 
+  static boolean defaultPrefix(Params params) {
+    return params.string("prefix").replaceAll("/+$", "").equals("/usr/local");
+  }
+
   static String dir(Params params) {
     String prefix = params.string("prefix").replaceAll("/+$", "");
     return prefix + "/cuda-" + Version.of(params.string("version")).majorMinor();
@@ -193,7 +197,10 @@ public final class CudaToolkit implements Module {
         blockers.add("CUDA " + wanted + " is not installed in " + dir + " and no installer is given; set installer and sha256");
       } else {
         NvidiaDriver.installerProblem(facts, installer.get(), params.optional("sha256").orElse(null)).ifPresent(blockers::add);
-        cmds.add(Command.of("sh", installer.get(), "--silent", "--toolkit", "--override"));
+        // A prefix other than the installer's /usr/local must reach it, or the toolkit lands where
+        // plumb does not look and every run installs it again.
+        cmds.add(defaultPrefix(params) ? Command.of("sh", installer.get(), "--silent", "--toolkit", "--override")
+            : Command.of("sh", installer.get(), "--silent", "--toolkit", "--override", "--toolkitpath=" + dir(params)));
       }
     }
     String markerPath = dir + "/" + MARKER;
@@ -208,7 +215,8 @@ public final class CudaToolkit implements Module {
         continue;
       }
       NvidiaDriver.installerProblem(facts, p.installer(), p.sha256()).ifPresent(blockers::add);
-      cmds.add(Command.of("sh", p.installer(), "--silent", "--accept-eula"));
+      cmds.add(defaultPrefix(params) ? Command.of("sh", p.installer(), "--silent", "--accept-eula")
+          : Command.of("sh", p.installer(), "--silent", "--accept-eula", "--installdir=" + dir(params)));
       String next = content + (content.isEmpty() || content.endsWith("\n") ? "" : "\n") + p.version() + "\n";
       cmds.add(Command.writeFile(markerPath, next, sha, null));
       sha = FactResult.sha256(next.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -150,6 +150,16 @@ final class GpuLints {
         return;
       }
       for (Declared r : resources) {
+        if (r.type().equals("kernel_cmdline")) {
+          for (KernelCmdline.TokenAt t : KernelCmdline.tokens(r.params(), "present")) {
+            String key = KernelParameters.normal(CmdlineTokens.key(t.text()));
+            if ((key.equals("modprobe.blacklist") || key.equals("module_blacklist")) && t.text().contains("=")
+                && List.of(t.text().substring(t.text().indexOf('=') + 1).split(",")).stream().map(GpuFacts::moduleName).anyMatch("nvidia"::equals)) {
+              problems.error(t.mark(), t.text() + " on the kernel command line and nvidia_driver (" + driver.get().params().mark()
+                  + ") on one host: the driver would never load", "remove nvidia from " + key);
+            }
+          }
+        }
         if (!r.type().equals("module_blacklist")) {
           continue;
         }

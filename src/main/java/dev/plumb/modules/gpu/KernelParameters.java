@@ -31,6 +31,18 @@ final class KernelParameters {
   /** Read by userspace (init, plymouth) rather than the kernel; the kernel passes them on. */
   static final Set<String> USERSPACE = Set.of("splash", "nosplash", "rhgb", "single", "emergency", "rescue", "BOOT_IMAGE");
 
+  /**
+   * The options intel_iommu= takes (drivers/iommu/intel/iommu.c, intel_iommu_setup: a comma list;
+   * anything else is "Unknown option" and ignored, so intel_iommu=1 leaves the IOMMU off).
+   */
+  static final Set<String> INTEL_IOMMU = Set.of("on", "off", "igfx_off", "forcedac", "strict", "sp_off", "sm_on", "sm_off",
+      "tboot_noforce", "nobounce");
+
+  /** Parameters of the modules plumb sets on the command line (modinfo -p), by normalised module name. */
+  static final Map<String, Set<String>> MODULE_PARAMS = Map.of(
+      "vfio_pci", Set.of("ids", "nointxmask", "disable_vga", "disable_idle_d3", "enable_sriov", "disable_denylist"),
+      "vfio_iommu_type1", Set.of("allow_unsafe_interrupts", "disable_hugepages", "dma_entry_limit"));
+
   /** One lint result for a token. */
   record Finding(boolean error, String message, String fix) {}
 
@@ -90,6 +102,26 @@ final class KernelParameters {
       return Optional.of(new Finding(false,
           "amd_iommu=on is not a switch on current kernels: the AMD IOMMU is on by default",
           "remove it; use iommu=pt if you want passthrough mode"));
+    }
+    if (normal(key).equals("intel_iommu") && value != null) {
+      for (String v : value.split(",")) {
+        if (!v.isEmpty() && !INTEL_IOMMU.contains(v)) {
+          return Optional.of(new Finding(true, "intel_iommu does not take '" + v + "': the kernel ignores it"
+              + (value.equals(v) ? " and the IOMMU stays off" : ""),
+              "write intel_iommu=on (options: " + String.join(", ", new TreeSet<>(INTEL_IOMMU)) + ")"));
+        }
+      }
+    }
+    int dot = key.indexOf('.');
+    if (dot > 0) {
+      Set<String> params = MODULE_PARAMS.get(normal(key.substring(0, dot)));
+      String param = key.substring(dot + 1);
+      if (params != null && !params.contains(normal(param))) {
+        String module = key.substring(0, dot);
+        return Optional.of(new Finding(true, "module " + module + " has no parameter " + param
+            + Suggest.closest(normal(param), params, 2).map(s -> "; did you mean " + module + "." + s + "?").orElse(""),
+            "parameters of " + module + ": " + String.join(", ", new TreeSet<>(params))));
+      }
     }
     if (USERSPACE.contains(key) || key.contains(".") || known(key)) {
       return Optional.empty();
