@@ -34,9 +34,10 @@ class LabIT {
   @Order(1)
   void up_twoHosts_inventoryKeyAndKnownHosts() throws IOException {
     assertThat(lab.hosts()).containsExactly("lab01", "lab02");
-    assertThat(lab.address("lab02")).isEqualTo("127.0.1.2");
+    String net = "127." + System.getenv().getOrDefault("PLUMB_LAB_NET", "0") + ".1.";
+    assertThat(lab.address("lab02")).isEqualTo(net + "2");
     assertThat(Files.readString(lab.inventory()))
-        .contains("lab01: {ansible_host: 127.0.1.1}", "lab02: {ansible_host: 127.0.1.2}");
+        .contains("lab01: {ansible_host: " + net + "1}", "lab02: {ansible_host: " + net + "2}");
     assertThat(lab.keyFile()).exists();
     assertThat(Files.readAllLines(lab.knownHosts()))
         .hasSize(2)
