@@ -49,6 +49,11 @@ final class ParamCheck {
           + p.type().expected() + ", got " + describe(v), fix(p.type()));
       return;
     }
+    if (!p.values().isEmpty() && v instanceof Value.Scalar s && !p.values().contains(s.text())) {
+      problems.error(v.mark(), "parameter '" + p.name() + "' of " + module.type() + ": '" + s.text() + "' is not one of "
+          + String.join(", ", p.values()), Suggest.didYouMean(s.text(), p.values()) + "use one of " + String.join(", ", p.values()));
+      return;
+    }
     if (p.type() == Param.Type.STRINGS && v instanceof Value.Seq seq) {
       for (Value item : seq.items()) {
         if (!(item instanceof Value.Scalar)) {

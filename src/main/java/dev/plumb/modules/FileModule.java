@@ -24,9 +24,9 @@ public final class FileModule implements Module {
       Param.optional("mode", Param.Type.STRING, null, "Octal mode, e.g. \"0644\" (quote it in YAML)."),
       Param.optional("owner", Param.Type.STRING, null, "Owning user name."),
       Param.optional("group", Param.Type.STRING, null, "Owning group name."),
-      Param.optional("state", Param.Type.STRING, "present",
+      Param.oneOf("state", "present",
           "present or absent. Present without content or lines creates an empty file if missing and"
-              + " leaves an existing file's content alone."));
+              + " leaves an existing file's content alone.", "present", "absent"));
 
   @Override
   public String type() {

@@ -27,7 +27,7 @@ public final class IniModule implements Module {
       Param.optional("json", Param.Type.STRING, "auto",
           "true: compare values as JSON (key order and spacing ignored); false: as text; auto: as JSON when"
               + " both sides are a JSON object or array."),
-      Param.optional("state", Param.Type.STRING, "present", "present, or absent: remove every occurrence."));
+      Param.oneOf("state", "present", "present, or absent: remove every occurrence.", "present", "absent"));
 
   @Override
   public String type() {

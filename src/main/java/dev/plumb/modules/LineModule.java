@@ -31,8 +31,8 @@ public final class LineModule implements Module {
           "Shorthand for a line that starts with KEY= (e.g. GRUB_CMDLINE_LINUX). Not with regexp."),
       Param.optional("insert_after", Param.Type.STRING, null,
           "Java regex: when no line matches, insert after the last line matching this (default: end of file)."),
-      Param.optional("state", Param.Type.STRING, "present",
-          "present, or absent: remove every matching line (by regexp, key, or the exact line)."));
+      Param.oneOf("state", "present",
+          "present, or absent: remove every matching line (by regexp, key, or the exact line).", "present", "absent"));
 
   @Override
   public String type() {

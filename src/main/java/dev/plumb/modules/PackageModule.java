@@ -26,7 +26,7 @@ public final class PackageModule implements Module {
       Param.optional("version", Param.Type.STRING, null,
           "The version to install (one package only): the full version, or the upstream version without"
               + " the release (\"535.183\" matches \"535.183-0ubuntu1\")."),
-      Param.optional("state", Param.Type.STRING, "present", "present or absent."));
+      Param.oneOf("state", "present", "present or absent.", "present", "absent"));
 
   @Override
   public String type() {

@@ -1,7 +1,22 @@
 package dev.plumb.modules;
 
-/** One parameter a module accepts. */
-public record Param(String name, Type type, boolean required, String defaultValue, String doc) {
+import java.util.List;
+
+/**
+ * One parameter a module accepts.
+ *
+ * @param values for a parameter with a closed set of values ({@code state: present|absent}), the
+ *     values it takes; the loader refuses any other with "did you mean". Empty: any value of its type.
+ */
+public record Param(String name, Type type, boolean required, String defaultValue, String doc, List<String> values) {
+
+  public Param {
+    values = values == null ? List.of() : List.copyOf(values);
+  }
+
+  public Param(String name, Type type, boolean required, String defaultValue, String doc) {
+    this(name, type, required, defaultValue, doc, List.of());
+  }
 
   /** The shapes a parameter can take; scalars are checked for their form (bool, int). */
   public enum Type {
@@ -31,5 +46,10 @@ public record Param(String name, Type type, boolean required, String defaultValu
 
   public static Param optional(String name, Type type, String defaultValue, String doc) {
     return new Param(name, type, false, defaultValue, doc);
+  }
+
+  /** An optional string that takes one of {@code values} ({@code defaultValue} may be null). */
+  public static Param oneOf(String name, String defaultValue, String doc, String... values) {
+    return new Param(name, Type.STRING, false, defaultValue, doc, List.of(values));
   }
 }

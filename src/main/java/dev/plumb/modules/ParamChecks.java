@@ -13,13 +13,12 @@ public final class ParamChecks {
             "write the full path, e.g. /etc/" + p.replaceFirst("^\\./", "")));
   }
 
-  /** {@code state} is present or absent; false (and an error) when it is neither. */
+  /**
+   * Whether {@code state} is present or absent. The loader reports any other value (the parameter
+   * declares its closed set); a module's own checks stop here rather than say it twice.
+   */
   public static boolean presentOrAbsent(Params params, Problems problems) {
     String state = params.string("state");
-    if (state.equals("present") || state.equals("absent")) {
-      return true;
-    }
-    problems.error(params.mark("state"), "state '" + state + "' is not present or absent", "use present or absent");
-    return false;
+    return state.equals("present") || state.equals("absent");
   }
 }

@@ -25,8 +25,8 @@ public final class ServiceModule implements Module {
 
   private static final List<Param> PARAMS = List.of(
       Param.required("name", Param.Type.STRING, "The systemd unit, e.g. nova-compute or libvirtd.service."),
-      Param.optional("state", Param.Type.STRING, null,
-          "started, stopped, or restarted (a handler: restart when notified)."),
+      Param.oneOf("state", null,
+          "started, stopped, or restarted (a handler: restart when notified).", "started", "stopped", "restarted"),
       Param.optional("enabled", Param.Type.BOOL, null, "Whether it starts at boot."));
 
   @Override
@@ -56,9 +56,7 @@ public final class ServiceModule implements Module {
       problems.error(params.mark("name"), "'" + unit + "' is not a systemd unit name",
           "use the unit's name as systemctl lists it, e.g. nova-compute.service");
     }
-    params.optional("state").filter(s -> !Set.of("started", "stopped", "restarted").contains(s)).ifPresent(s ->
-        problems.error(params.mark("state"), "state '" + s + "' is not started, stopped or restarted",
-            "use started, stopped or restarted"));
+    // A state outside started|stopped|restarted is the loader's to report (the Param declares the set).
     if (!params.has("state") && !params.has("enabled")) {
       problems.error(params.mark(), "a service needs state or enabled", "add state: started, or enabled: true");
     }

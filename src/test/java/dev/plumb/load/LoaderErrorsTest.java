@@ -324,4 +324,23 @@ class LoaderErrorsTest {
         """).errors();
     assertThat(e).contains("play.yml:4:16: error: timeout must be a number of seconds or a duration like 90s");
   }
+
+  @Test
+  void closedSetValue_outsideTheSet_isReportedOnceWithDidYouMean() {
+    var registry = dev.plumb.modules.ModuleRegistry.withBuiltins();
+    java.util.function.BiFunction<String, java.util.Map<String, Object>, java.util.List<String>> check = (type, plain) -> {
+      var module = registry.find(type).orElseThrow();
+      var problems = new dev.plumb.source.Problems();
+      var params = (dev.plumb.source.Value.Map) dev.plumb.source.Value.fromPlain(plain, new dev.plumb.source.Mark("play.yml", 3, 7));
+      ParamCheck.check(module, params, params.mark(), problems);
+      module.validate(new dev.plumb.modules.Params(params, module.params()), problems);
+      return problems.all().stream().map(Problem::render).toList();
+    };
+    assertThat(check.apply("file", java.util.Map.of("path", "/etc/a", "state", "presnt"))).singleElement().asString()
+        .contains("error: parameter 'state' of file: 'presnt' is not one of present, absent",
+            "fix: did you mean 'present'? use one of present, absent");
+    assertThat(check.apply("service", java.util.Map.of("name", "nova-compute", "state", "running"))).singleElement().asString()
+        .contains("'running' is not one of started, stopped, restarted");
+    assertThat(check.apply("kernel_module", java.util.Map.of("name", "vfio", "state", "loaded"))).isEmpty();
+  }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class KernelModule implements Module {
   private static final List<Param> PARAMS = List.of(
       Param.required("name", Param.Type.STRING, "the module, e.g. vfio_pci or nvidia-uvm ('-' and '_' are the same)"),
-      Param.optional("state", Param.Type.STRING, "loaded", "loaded or absent"),
+      Param.oneOf("state", "loaded", "loaded or absent", "loaded", "absent"),
       Param.optional("boot", Param.Type.BOOL, "true", "load it at boot too (/etc/modules-load.d/<name>.conf); false removes that file"),
       Param.optional("options", Param.Type.STRING, null, "module options, written as 'options <name> …' in /etc/modprobe.d/<name>-options.conf"));
 
@@ -61,10 +61,7 @@ public final class KernelModule implements Module {
       problems.error(params.mark("name"), "'" + params.string("name") + "' is not a kernel module name",
           "use letters, digits, '_' and '-' only, starting with a letter, digit or '_'");
     }
-    String state = params.string("state");
-    if (!state.equals("loaded") && !state.equals("absent")) {
-      problems.error(params.mark("state"), "state must be loaded or absent, not '" + state + "'", "state: loaded");
-    }
+    // state outside loaded|absent: the loader reports it (the Param declares the set).
     if (params.optional("options").filter(o -> o.contains("\n")).isPresent()) {
       problems.error(params.mark("options"), "options must be one line", null);
     }
