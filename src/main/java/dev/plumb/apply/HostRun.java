@@ -1,7 +1,6 @@
 package dev.plumb.apply;
 
 import dev.plumb.apply.HostResult.Outcome;
-import dev.plumb.facts.FactReader;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.load.HostCatalog;

@@ -2,7 +2,7 @@ package dev.plumb.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plumb.facts.FactReader;
+import dev.plumb.apply.FactReader;
 import dev.plumb.facts.FactSet;
 import dev.plumb.transport.LocalConnection;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.plumb.facts;
 
+import dev.plumb.apply.FactReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;

@@ -3,7 +3,7 @@ package dev.plumb.modules.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.facts.Fact;
-import dev.plumb.facts.FactReader;
+import dev.plumb.apply.FactReader;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Module;

@@ -1,5 +1,9 @@
-package dev.plumb.facts;
+package dev.plumb.apply;
 
+import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactScript;
+import dev.plumb.facts.FactSet;
 import dev.plumb.transport.Connection;
 import dev.plumb.transport.ExecResult;
 import dev.plumb.transport.TransportException;
@@ -8,7 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
-/** Reads a host's facts in one round trip: one exec channel, one script on stdin. */
+/** Reads a host's facts in one round trip: one exec channel, one script on stdin (the I/O of facts, kept with the runner). */
 public final class FactReader {
   private FactReader() {}
 
