@@ -5,35 +5,93 @@ import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.plan.HostPlan;
 import dev.plumb.plan.Step;
+import java.util.List;
 
-/** The report as Markdown for a pull-request comment: a summary table, then one collapsible block per host. */
+/**
+ * The report as Markdown for a pull-request comment: a summary table, then one collapsible block
+ * per group of hosts with the same changes. Forges cap a comment (GitHub at 65,536 characters), so
+ * past {@link #LIMIT} the blocks that do not fit are left out and a last line says how much and
+ * where the full plan is.
+ */
 final class MarkdownRenderer {
+  static final int LIMIT = 65_000;
+
+  private final int limit;
+  private final String fullPlanAt;
+
+  /** {@code fullPlanAt}: where a reader finds the whole plan when the comment is cut. */
+  MarkdownRenderer(String fullPlanAt) {
+    this(LIMIT, fullPlanAt);
+  }
+
+  MarkdownRenderer(int limit, String fullPlanAt) {
+    this.limit = limit;
+    this.fullPlanAt = fullPlanAt;
+  }
+
+  MarkdownRenderer() {
+    this(LIMIT, "the output of the same command with --format text");
+  }
 
   String render(RunReport report) {
+    List<HostGroups.Group<HostResult>> groups = HostGroups.of(report.hosts(), h -> List.of(row(h), details(h)));
     StringBuilder out = new StringBuilder();
     out.append("### plumb ").append(report.verb()).append(": `").append(report.playbook()).append("`\n\n");
-    out.append("| host | verdict | changes | reboot |\n|---|---|---|---|\n");
-    for (HostResult h : report.hosts()) {
-      int changes = h.plan().map(p -> p.changes().size()).orElse(0);
-      String reboot = h.rebooted() ? "rebooted" : h.rebootPending() ? "pending" : "";
-      out.append("| ").append(h.host()).append(" | ").append(h.outcome().word()).append(" | ")
-          .append(changes).append(" | ").append(reboot).append(" |\n");
+    out.append("| hosts | verdict | changes | reboot |\n|---|---|---|---|\n");
+    for (HostGroups.Group<HostResult> g : groups) {
+      out.append("| ").append(names(g)).append(" | ").append(row(g.members().get(0))).append(" |\n");
     }
     out.append('\n');
-    for (HostResult h : report.hosts()) {
-      int changes = h.plan().map(p -> p.changes().size()).orElse(0);
-      if (changes == 0 && h.problems().isEmpty() && h.leasedBy().isEmpty()) {
-        continue;
+    return blocks(out, groups.stream().filter(g -> !details(g.members().get(0)).isEmpty()).toList());
+  }
+
+  /** Appends one block per group while it fits; then says what was left out. */
+  private String blocks(StringBuilder out, List<HostGroups.Group<HostResult>> groups) {
+    for (int i = 0; i < groups.size(); i++) {
+      HostGroups.Group<HostResult> g = groups.get(i);
+      HostResult first = g.members().get(0);
+      int changes = changes(first);
+      String block = "<details><summary><b>" + names(g) + "</b>: " + first.outcome().word() + ", " + changes
+          + " change" + (changes == 1 ? "" : "s") + "</summary>\n\n" + details(first) + "</details>\n\n";
+      // Room for the closing line, so what is printed never passes the limit.
+      if (out.length() + block.length() > limit - 400) {
+        int leftChars = groups.subList(i, groups.size()).stream().mapToInt(x -> details(x.members().get(0)).length()).sum();
+        int leftHosts = groups.subList(i, groups.size()).stream().mapToInt(x -> x.members().size()).sum();
+        out.append("**Cut to fit a comment:** ").append(groups.size() - i).append(" of ").append(groups.size())
+            .append(" blocks (").append(leftHosts).append(" host").append(leftHosts == 1 ? "" : "s").append(", about ")
+            .append(leftChars).append(" characters) left out. The full plan is in ").append(fullPlanAt).append(".\n");
+        break;
       }
-      out.append("<details><summary><b>").append(h.host()).append("</b>: ").append(h.outcome().word())
-          .append(", ").append(changes).append(" change").append(changes == 1 ? "" : "s").append("</summary>\n\n");
-      h.problems().forEach(p -> out.append("- **").append(p.replace("\n", " ")).append("**\n"));
-      if (h.outcome() != HostResult.Outcome.LOCKED) {
-        h.leasedBy().ifPresent(by -> out.append("- apply in progress by ").append(by).append('\n'));
-      }
-      h.plan().ifPresent(p -> steps(out, p));
-      out.append("</details>\n\n");
+      out.append(block);
     }
+    return out.toString();
+  }
+
+  private static String names(HostGroups.Group<HostResult> g) {
+    List<String> names = g.members().stream().map(HostResult::host).toList();
+    return names.size() == 1 ? names.get(0) : names.size() + " hosts: " + HostGroups.compact(names);
+  }
+
+  private static int changes(HostResult h) {
+    return h.plan().map(p -> p.changes().size()).orElse(0);
+  }
+
+  private static String row(HostResult h) {
+    String reboot = h.rebooted() ? "rebooted" : h.rebootPending() ? "pending" : "";
+    return h.outcome().word() + " | " + changes(h) + " | " + reboot;
+  }
+
+  /** The body of a host's block; empty when there is nothing to show. */
+  private static String details(HostResult h) {
+    if (changes(h) == 0 && h.problems().isEmpty() && h.leasedBy().isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    h.problems().forEach(p -> out.append("- **").append(p.replace("\n", " ")).append("**\n"));
+    if (h.outcome() != HostResult.Outcome.LOCKED) {
+      h.leasedBy().ifPresent(by -> out.append("- apply in progress by ").append(by).append('\n'));
+    }
+    h.plan().ifPresent(p -> steps(out, p));
     return out.toString();
   }
 

@@ -28,19 +28,31 @@ final class TextRenderer {
 
   String render(RunReport report) {
     StringBuilder out = new StringBuilder();
-    for (HostResult host : report.hosts()) {
-      if (report.mode() == Mode.CHECK) {
-        out.append(checkLine(host)).append('\n');
-      } else {
-        host(out, host, report.mode());
+    if (report.mode() == Mode.CHECK) {
+      report.hosts().forEach(host -> out.append(checkLine(host)).append('\n'));
+    } else {
+      // Hosts whose blocks would read the same are shown once, headed by their count and names.
+      List<HostGroups.Group<HostResult>> groups = HostGroups.of(report.hosts(),
+          h -> List.of(verdict(h, report.mode()), body(h, report.mode())));
+      for (HostGroups.Group<HostResult> g : groups) {
+        HostResult first = g.members().get(0);
+        out.append(style.bold(HostGroups.heading(g.members().stream().map(HostResult::host).toList())))
+            .append("  ").append(verdict(first, report.mode())).append('\n');
+        out.append(body(first, report.mode()));
       }
     }
     out.append(summary(report)).append('\n');
     return out.toString();
   }
 
+  /** A host's block below its heading line. */
+  private String body(HostResult host, Mode mode) {
+    StringBuilder out = new StringBuilder();
+    host(out, host, mode);
+    return out.toString();
+  }
+
   private void host(StringBuilder out, HostResult host, Mode mode) {
-    out.append(style.bold(host.host())).append("  ").append(verdict(host, mode)).append('\n');
     if (mode != Mode.APPLY && host.leasedBy().isPresent()) {
       out.append("  ").append(style.yellow("apply in progress by " + host.leasedBy().get() + ": the host may be mid-change")).append('\n');
     }
