@@ -36,7 +36,7 @@ final class CommonOptions {
   int forks;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Output: text, json or markdown (default: ${DEFAULT-VALUE}).")
+      description = "Output: text, json, markdown or junit (check and apply) (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       InventoryCommand.class,
       LintCommand.class,
       ModulesCommand.class,
+      LogCommand.class,
+      ShowCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -41,7 +43,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint or modules");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log or show");
   }
 
   public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.plumb.cli;
 import dev.plumb.apply.HostResult;
 import dev.plumb.ledger.FactsCodec;
 import dev.plumb.ledger.Ledger;
+import dev.plumb.ledger.RepoState;
 import dev.plumb.modules.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,12 +22,22 @@ final class Recorder {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  static boolean record(Path playbook, RunReport report, String json, PrintWriter err) {
-    return record(playbook, report, json, dev.plumb.source.Sensitive.none(), err);
+  /** The renderings of a run that are committed beside its JSON report, so {@code plumb show} prints any of them. */
+  record Renderings(String json, String text, String markdown, String junit) {}
+
+  /** Whether {@code playbook} lies in a git repository (apply records by default only then). */
+  static boolean inRepository(Path playbook) {
+    try {
+      Optional<Ledger> ledger = Ledger.find(playbook.toAbsolutePath().getParent());
+      ledger.ifPresent(Ledger::close);
+      return ledger.isPresent();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
-  /** Records the run; {@code json} is already redacted, the facts are redacted here with {@code secrets}. */
-  static boolean record(Path playbook, RunReport report, String json, dev.plumb.source.Sensitive secrets,
+  /** Records the run; {@code out} is already redacted, the facts are redacted here with {@code secrets}. */
+  static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.source.Sensitive secrets,
       PrintWriter err) {
     Instant now = Instant.now();
     try {
@@ -36,21 +47,47 @@ final class Recorder {
         err.println("    fix: run `git init` where your playbooks live, or leave out --record");
         return false;
       }
+      Optional<RepoState> source = RepoState.of(playbook.toAbsolutePath());
+      // Two runs of one verb in the same millisecond must not share a file name.
+      String id = STAMP.format(now) + "-" + report.verb() + "-"
+          + String.format("%04x", java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
       Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put("runs/" + STAMP.format(now) + "-" + report.verb() + ".json", json.getBytes(StandardCharsets.UTF_8));
+      files.put("runs/" + id + ".json", withRecord(out.json(), id, now, source).getBytes(StandardCharsets.UTF_8));
+      files.put("runs/" + id + ".txt", out.text().getBytes(StandardCharsets.UTF_8));
+      files.put("runs/" + id + ".md", out.markdown().getBytes(StandardCharsets.UTF_8));
+      if (out.junit() != null) {
+        files.put("runs/" + id + ".xml", out.junit().getBytes(StandardCharsets.UTF_8));
+      }
       for (HostResult h : report.hosts()) {
         h.facts().ifPresent(f -> files.put("hosts/" + h.host() + "/facts.json",
             (Json.pretty(FactsCodec.encode(f, secrets)) + "\n").getBytes(StandardCharsets.UTF_8)));
       }
+      String commit = source.map(s -> " from " + s.shortForm()).orElse("");
       try (Ledger ledger = found.get()) {
-        String id = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + " hosts", files, now).name();
-        err.println("recorded in " + Ledger.REF + " at " + id.substring(0, 12));
+        String tip = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + " hosts"
+            + commit + "\n\nrun " + id, files, now).name();
+        err.println("recorded in " + Ledger.REF + " at " + tip.substring(0, 12) + " (run " + id + ")");
       }
       return true;
     } catch (IOException e) {
       err.println("plumb: could not record the run in " + Ledger.REF + ": " + e.getMessage());
       return false;
     }
+  }
+
+  /** The JSON report with a {@code record} object: the run's id, time and the playbook commit. */
+  private static String withRecord(String json, String id, Instant now, Optional<RepoState> source) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> root = new LinkedHashMap<>((Map<String, Object>) Json.parse(json));
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("run", id);
+    record.put("time", now.toString());
+    source.ifPresent(s -> {
+      record.put("commit", s.commit());
+      record.put("dirty", s.dirty());
+    });
+    root.put("record", record);
+    return Json.pretty(root) + "\n";
   }
 
   /**

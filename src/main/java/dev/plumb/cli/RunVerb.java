@@ -25,8 +25,12 @@ abstract class RunVerb implements Callable<Integer> {
   String reboot;
 
   @Option(names = "--record",
-      description = "Commit this run's report and each host's facts to refs/plumb/ledger of the playbook's git repository.")
+      description = "Commit this run's report and each host's facts to refs/plumb/ledger of the playbook's git repository"
+          + " (apply does so by default when the playbook is in one).")
   boolean record;
+
+  @Option(names = "--no-record", description = "Do not record this run, not even an apply.")
+  boolean noRecord;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -49,7 +53,7 @@ abstract class RunVerb implements Callable<Integer> {
     RunOptions options;
     try {
       options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(reboot));
-      Formats.check(common.format);
+      Formats.check(common.format, mode());
     } catch (IllegalArgumentException e) {
       err.println("plumb: " + e.getMessage());
       return 1;
@@ -77,20 +81,38 @@ abstract class RunVerb implements Callable<Integer> {
     RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
     int exit = report.exitCode(detailedExitCode());
     String format = common.format.toLowerCase(Locale.ROOT);
-    // The JSON report is both an output format and what --record commits; render it only then.
     // Every output goes through the one redaction step: no secret is printed or recorded.
     dev.plumb.source.Sensitive secrets = session.secrets(common);
-    String json = format.equals("json") || record ? secrets.redact(new JsonRenderer().render(report, exit)) : null;
-    out.print(secrets.redact(switch (format) {
-      case "json" -> json;
-      case "markdown" -> new MarkdownRenderer().render(report);
-      default -> new TextRenderer(style).render(report);
-    }));
+    out.print(secrets.redact(render(format, report, exit, style)));
     out.flush();
-    if (record && !Recorder.record(common.playbook, report, json, secrets, err)) {
-      return exit == 0 ? 1 : exit;
+    if (recording()) {
+      // Every rendering is committed, so `plumb show` prints the run in any format as it was.
+      Recorder.Renderings all = new Recorder.Renderings(secrets.redact(render("json", report, exit, style)),
+          secrets.redact(render("text", report, exit, new Style(false))),
+          secrets.redact(render("markdown", report, exit, style)),
+          mode() == Mode.PLAN ? null : secrets.redact(render("junit", report, exit, style)));
+      if (!Recorder.record(common.playbook, report, all, secrets, err)) {
+        return exit == 0 ? 1 : exit;
+      }
     }
     return exit;
+  }
+
+  /** --record, or an apply of a playbook kept in git unless --no-record. */
+  private boolean recording() {
+    if (noRecord) {
+      return false;
+    }
+    return record || (mode() == Mode.APPLY && Recorder.inRepository(common.playbook));
+  }
+
+  private String render(String format, RunReport report, int exit, Style style) {
+    return switch (format) {
+      case "json" -> new JsonRenderer().render(report, exit);
+      case "markdown" -> new MarkdownRenderer().render(report);
+      case "junit" -> new JunitRenderer(java.time.Instant.now()).render(report);
+      default -> new TextRenderer(style).render(report);
+    };
   }
 
   /** On a terminal a live counter line; otherwise one line per host as it finishes (several hosts only). */

@@ -32,6 +32,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class Ledger implements AutoCloseable {
   public static final String REF = "refs/plumb/ledger";
+  static final int ATTEMPTS = 20;
 
   private final Repository repo;
 
@@ -49,7 +50,8 @@ public final class Ledger implements AutoCloseable {
   /**
    * Commits {@code files} (path in the ledger tree → content) on top of the ledger's tip. Other
    * files of the tip are kept. The ref moves only if nobody else moved it meanwhile (compare and
-   * swap); a lost race is retried once on the new tip, then reported.
+   * swap); a lost race is retried on the new tip (two runs recording at once both land), and
+   * reported only after {@value #ATTEMPTS} lost races in a row.
    *
    * @return the new commit
    */
@@ -68,8 +70,15 @@ public final class Ledger implements AutoCloseable {
           return commit;
         }
         case LOCK_FAILURE, REJECTED -> {
-          if (attempt > 0) {
-            throw new IOException("another run moved " + REF + " while this one was recording; run again");
+          if (attempt + 1 >= ATTEMPTS) {
+            throw new IOException("other runs moved " + REF + " " + ATTEMPTS + " times while this one was recording; run again");
+          }
+          // A short random pause, so racing writers do not collide again in lockstep.
+          try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * (attempt + 1)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while recording", e);
           }
         }
         default -> throw new IOException("could not move " + REF + ": " + result);

@@ -55,7 +55,7 @@ class PackagedCliIT {
       assertThat(lab.execCount(host) - before.get(host)).as("exec channels on " + host).isEqualTo(1);
     }
 
-    Plumb apply = Plumb.subprocess(root, List.of(), Map.of(), "apply", "--no-color", "-i", inventory, "-l", "lab01", HYPERVISOR);
+    Plumb apply = Plumb.subprocess(root, List.of(), Map.of(), "apply", "--no-color", "--no-record", "-i", inventory, "-l", "lab01", HYPERVISOR);
     assertThat(apply.exit()).as(apply.toString()).isZero();
     assertThat(lab.exec("lab01", "cat", "/etc/modprobe.d/vfio.conf")).contains("options vfio-pci ids=10de:10f0,10de:1b80");
 

@@ -33,6 +33,11 @@ record Plumb(int exit, String out, String err) {
     requireRepoRootIsWorkingDirectory();
     List<String> all = new ArrayList<>(Arrays.asList(args));
     all.add(all.isEmpty() ? 0 : 1, "--no-color"); // after the verb
+    // apply records by default in a git repository, and these tests run inside plumb's own: only
+    // tests about records record.
+    if (!all.isEmpty() && all.get(0).equals("apply") && !all.contains("--record")) {
+      all.add(1, "--no-record");
+    }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
