@@ -46,18 +46,31 @@ final class HostRun {
   private Phase first;
   private long start;
 
+  private final PlanSource plans;
+
   HostRun(HostCatalog catalog, Connector connector, Planner planner, RunOptions options) {
     this(catalog, connector, planner, options, REBOOT_POLL);
   }
 
+  HostRun(HostCatalog catalog, Connector connector, Planner planner, RunOptions options, PlanSource plans) {
+    this(catalog, connector, planner, options, REBOOT_POLL, plans);
+  }
+
   /** For tests: {@code rebootPoll} is the pause between two tries to reach a rebooting host. */
   HostRun(HostCatalog catalog, Connector connector, Planner planner, RunOptions options, Duration rebootPoll) {
+    this(catalog, connector, planner, options, rebootPoll, PlanSource.planning(planner));
+  }
+
+  /** {@code plans}: where the host's plan comes from once its facts are read (a saved plan may refuse the host). */
+  HostRun(HostCatalog catalog, Connector connector, Planner planner, RunOptions options, Duration rebootPoll,
+      PlanSource plans) {
     this.catalog = catalog;
     this.connector = connector;
     this.planner = planner;
     this.options = options;
     this.executor = new StepExecutor(options.commandTimeout());
     this.rebootPoll = rebootPoll;
+    this.plans = plans;
   }
 
   private String name() {
@@ -78,7 +91,11 @@ final class HostRun {
           + " fact(s) this playbook needs (first: " + missing.get(0) + "); run plan without --facts-from to read them",
           0, since(start));
     }
-    plan = planner.plan(catalog, recorded, options.reboot());
+    PlanSource.Decision decision = plans.plan(catalog, recorded, options.reboot());
+    if (decision instanceof PlanSource.Refuse refused) {
+      return HostResult.withoutPlan(name(), Outcome.FAILED, refused.reason(), 0, since(start));
+    }
+    plan = ((PlanSource.Run) decision).plan();
     return planned().withFacts(recorded);
   }
 
@@ -109,7 +126,11 @@ final class HostRun {
       Optional<String> leasedBy = Lease.heldBy(facts);
       long generation = Lease.generation(facts);
       facts = withoutProbe(facts);
-      plan = planner.plan(catalog, facts, options.reboot());
+      PlanSource.Decision decision = plans.plan(catalog, facts, options.reboot());
+      if (decision instanceof PlanSource.Refuse refused) {
+        return HostResult.withoutPlan(name(), Outcome.FAILED, refused.reason(), execs.get(), since(start)).withFacts(facts);
+      }
+      plan = ((PlanSource.Run) decision).plan();
       if (options.mode() != Mode.APPLY) {
         // plan and check take no lease, but say when an apply is under way (they may see a host mid-change).
         return planned().withFacts(facts).withLeasedBy(leasedBy);
@@ -156,7 +177,12 @@ final class HostRun {
         Outcome outcome = e.kind() == TransportException.Kind.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
         return HostResult.withoutPlan(name(), outcome, e.getMessage(), execs.get(), since(start)).withFacts(facts);
       }
-      plan = planner.plan(catalog, now, options.reboot());
+      // Planned again from the facts read under the lease (a saved plan checks them again, too).
+      PlanSource.Decision again = plans.plan(catalog, now, options.reboot());
+      if (again instanceof PlanSource.Refuse refused) {
+        return HostResult.withoutPlan(name(), Outcome.FAILED, refused.reason(), execs.get(), since(start)).withFacts(now);
+      }
+      plan = ((PlanSource.Run) again).plan();
       if (plan.problems().stream().anyMatch(Problem::isError)) {
         return planned().withFacts(now);
       }

@@ -18,6 +18,7 @@ public final class Runner {
   private final Planner planner;
   private final Connector connector;
   private final java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>> recorded;
+  private final PlanSource plans;
 
   public Runner(Planner planner, Connector connector) {
     this(planner, connector, host -> java.util.Optional.empty());
@@ -29,9 +30,20 @@ public final class Runner {
    */
   public Runner(Planner planner, Connector connector,
       java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>> recorded) {
+    this(planner, connector, recorded, PlanSource.planning(planner));
+  }
+
+  private Runner(Planner planner, Connector connector,
+      java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>> recorded, PlanSource plans) {
     this.planner = planner;
     this.connector = connector;
     this.recorded = recorded;
+    this.plans = plans;
+  }
+
+  /** The same runner taking each host's plan from {@code plans} (a saved plan) instead of planning it. */
+  public Runner withPlans(PlanSource plans) {
+    return new Runner(planner, connector, recorded, plans);
   }
 
   /** Runs every host; {@code progress} hears of each host as it finishes (from worker threads). */
@@ -67,7 +79,7 @@ public final class Runner {
 
   private HostResult runOne(HostCatalog host, RunOptions options) {
     try {
-      HostRun run = new HostRun(host, connector, planner, options);
+      HostRun run = new HostRun(host, connector, planner, options, plans);
       if (options.mode() == Mode.PLAN) {
         java.util.Optional<dev.plumb.facts.FactSet> facts = recorded.apply(host.host().name());
         if (facts.isPresent()) {

@@ -1,22 +1,88 @@
 package dev.plumb.cli;
 
 import dev.plumb.apply.Mode;
+import dev.plumb.apply.PlanSource;
+import dev.plumb.load.SourceFiles;
+import dev.plumb.plan.Planner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {
       "Plan, then run exactly the planned commands on each host, re-read its facts and verify",
       "that every resource converged. A converged host runs no command. A host with changes is",
-      "changed only under its lease (/run/plumb/lease on the host): one apply at a time."
+      "changed only under its lease (/run/plumb/lease on the host): one apply at a time.",
+      "Given a saved plan (plumb plan -o FILE) instead of a playbook, run it as saved: a host whose",
+      "facts moved since is refused (naming the fact and how it moved), the others go on; a plan",
+      "whose playbook, inventory or vars files changed is refused before any host is contacted."
     },
     footer = {"", "Examples:",
       "  plumb apply playbooks/gpu-hypervisor.yml",
       "  plumb apply -i inventories/lab.yml playbooks/gpu-hypervisor.yml --reboot if-needed",
-      "", "Exit: 0 converged at the end; 1 bad input; 3 a host failed, did not converge, was unreachable,",
-      "      or was locked: another apply held its lease (the host was left alone)."})
+      "  plumb plan -o plan.json -i inventories/lab.yml playbooks/gpu-hypervisor.yml && plumb apply plan.json",
+      "", "Exit: 0 converged at the end; 1 bad input or a stale saved plan; 3 a host failed, did not converge,",
+      "      was unreachable, was refused by its saved plan, or was locked: another apply held its lease",
+      "      (the host was left alone)."})
 final class ApplyCommand extends RunVerb {
+  private SavedPlan.Loaded saved;
+
   @Override
   Mode mode() {
     return Mode.APPLY;
+  }
+
+  /** A saved plan (a .json file, or any file that is one) replaces the playbook, inventory and options. */
+  @Override
+  boolean prepare(PrintWriter err) {
+    Path given = common.playbook;
+    if (!given.toString().endsWith(".json")) {
+      return true;
+    }
+    try {
+      saved = SavedPlan.read(given);
+    } catch (IllegalArgumentException e) {
+      err.println("plumb: " + e.getMessage());
+      return false;
+    } catch (IOException e) {
+      err.println("plumb: cannot read the saved plan " + given + ": " + e.getMessage());
+      return false;
+    }
+    if (common.inventory != null || common.limit != null || !common.tags.isEmpty()) {
+      err.println("plumb: a saved plan carries its own inventory, limit and tags; leave out -i, -l and --tags");
+      return false;
+    }
+    if (!SavedPlan.extraVarsDigest(common.extraVars).equals(saved.input().extraVarsSha256())) {
+      err.println("plumb: the plan was saved with other -e arguments; give the same -e arguments as to plumb plan");
+      return false;
+    }
+    SavedPlan.Input in = saved.input();
+    Path playbook = Path.of(in.playbook());
+    Optional<Path> inventory = Optional.ofNullable(in.inventory()).map(Path::of);
+    try {
+      Optional<String> stale = SavedPlan.staleSource(saved, SourceFiles.of(playbook, inventory));
+      if (stale.isPresent()) {
+        err.println("plumb: refused: " + given + " is stale: " + stale.get() + "; no host was contacted");
+        err.println("    fix: make the plan again (plumb plan -o " + given + " …) and review it");
+        return false;
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      err.println("plumb: cannot check the files the plan was made from: " + e.getMessage());
+      return false;
+    }
+    common.playbook = playbook;
+    common.inventory = inventory.orElse(null);
+    common.limit = in.limit();
+    common.tags = new ArrayList<>(in.tags());
+    reboot = in.reboot();
+    return true;
+  }
+
+  @Override
+  PlanSource plans(Session session, Planner planner) {
+    return saved == null ? null : SavedPlan.source(saved, planner, session.secrets(common));
   }
 }

@@ -22,6 +22,50 @@ final class PlanCommand extends RunVerb {
       description = "Plan from facts recorded by an earlier --record run instead of contacting hosts. SOURCE: ledger.")
   String factsFrom;
 
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+      description = "Also save the plan to FILE (JSON) for `plumb apply FILE`: the exact commands per host, with digests of"
+          + " the source files and facts it was made from; apply refuses it when they moved.")
+  java.nio.file.Path saveTo;
+
+  @Override
+  boolean prepare(java.io.PrintWriter err) {
+    if (saveTo != null && factsFrom != null) {
+      err.println("plumb: -o saves a plan to apply later, which needs facts read from the hosts; leave out --facts-from");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  String fullPlanAt() {
+    return saveTo == null ? null : saveTo + " (the saved plan; `plumb apply " + saveTo + "` runs it)";
+  }
+
+  @Override
+  boolean finish(RunReport report, Session session, dev.plumb.source.Sensitive secrets, java.io.PrintWriter err) {
+    if (saveTo == null) {
+      return true;
+    }
+    try {
+      java.util.Optional<java.nio.file.Path> inventory = java.util.Optional.ofNullable(common.inventory);
+      SavedPlan.Input input = new SavedPlan.Input(common.playbook.toString(), inventory.map(Object::toString).orElse(null),
+          common.limit, java.util.List.copyOf(common.tags), reboot, SavedPlan.extraVarsDigest(common.extraVars));
+      String text = SavedPlan.write(report, input, dev.plumb.load.SourceFiles.of(common.playbook, inventory),
+          dev.plumb.ledger.RepoState.of(common.playbook), secrets);
+      // Written whole and renamed, so an interrupted save never leaves half a plan.
+      java.nio.file.Path tmp = java.nio.file.Files.createTempFile(
+          saveTo.toAbsolutePath().getParent(), ".plumb-plan", ".tmp");
+      java.nio.file.Files.writeString(tmp, text);
+      java.nio.file.Files.move(tmp, saveTo, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      err.println("plan saved to " + saveTo + "; run it with: plumb apply " + saveTo);
+      return true;
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      err.println("plumb: could not save the plan to " + saveTo + ": " + e.getMessage());
+      return false;
+    }
+  }
+
   @Override
   Mode mode() {
     return Mode.PLAN;

@@ -40,9 +40,29 @@ abstract class RunVerb implements Callable<Integer> {
     return false;
   }
 
+  /** Where a reader of a cut markdown report finds the whole plan; null: the default hint. */
+  String fullPlanAt() {
+    return null;
+  }
+
   /** Where recorded facts come from (plan only), or null to read them from the hosts. */
   String factsFrom() {
     return null;
+  }
+
+  /** Before anything is loaded (apply of a saved plan checks it here); false: exit 1, nothing contacted. */
+  boolean prepare(PrintWriter err) {
+    return true;
+  }
+
+  /** Where each host's plan comes from once its facts are read; null: planned now. */
+  dev.plumb.apply.PlanSource plans(Session session, Planner planner) {
+    return null;
+  }
+
+  /** After the report is printed (plan -o writes the saved plan here); false: the run fails with exit 1. */
+  boolean finish(RunReport report, Session session, dev.plumb.source.Sensitive secrets, PrintWriter err) {
+    return true;
   }
 
   @Override
@@ -50,6 +70,9 @@ abstract class RunVerb implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long start = System.nanoTime();
+    if (!prepare(err)) {
+      return 1;
+    }
     RunOptions options;
     try {
       options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(reboot));
@@ -76,6 +99,10 @@ abstract class RunVerb implements Callable<Integer> {
       }
       runner = new Runner(new Planner(session.registry().lints()), session.connector(), recorded.get());
     }
+    dev.plumb.apply.PlanSource plans = plans(session, new Planner(session.registry().lints()));
+    if (plans != null) {
+      runner = runner.withPlans(plans);
+    }
     List<HostResult> results = runner.run(catalog, options, progress::hostDone);
     progress.finish();
     RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
@@ -85,6 +112,9 @@ abstract class RunVerb implements Callable<Integer> {
     dev.plumb.source.Sensitive secrets = session.secrets(common);
     out.print(secrets.redact(render(format, report, exit, style)));
     out.flush();
+    if (!finish(report, session, secrets, err)) {
+      return exit == 0 ? 1 : exit;
+    }
     if (recording()) {
       // Every rendering is committed, so `plumb show` prints the run in any format as it was.
       Recorder.Renderings all = new Recorder.Renderings(secrets.redact(render("json", report, exit, style)),
@@ -109,7 +139,8 @@ abstract class RunVerb implements Callable<Integer> {
   private String render(String format, RunReport report, int exit, Style style) {
     return switch (format) {
       case "json" -> new JsonRenderer().render(report, exit);
-      case "markdown" -> new MarkdownRenderer().render(report);
+      case "markdown" -> fullPlanAt() == null ? new MarkdownRenderer().render(report)
+          : new MarkdownRenderer(fullPlanAt()).render(report);
       case "junit" -> new JunitRenderer(java.time.Instant.now()).render(report);
       default -> new TextRenderer(style).render(report);
     };

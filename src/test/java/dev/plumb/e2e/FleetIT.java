@@ -119,9 +119,8 @@ class FleetIT {
       assertThat(apply.exit()).as(apply.toString()).isEqualTo(3);
       assertThat(apply.out())
           .as(apply.toString())
-          .contains(
-              "\nlab03  unreachable\n"
-                  + "  ! cannot connect to lab03 (" + lab.address("lab03") + ":2222): connection refused")
+          .contains("\nlab03  unreachable\n"
+              + "  ! cannot connect to lab03 (" + lab.address("lab03") + ":2222): connection refused")
           .contains("Apply: 9 changed, 0 already converged, on 10 hosts. 1 unreachable.");
       assertThat(apply.out()).containsPattern("(?m)^9 hosts: lab01, lab02, lab04…lab10  changed, verified$");
       for (String host : lab.hosts()) {
