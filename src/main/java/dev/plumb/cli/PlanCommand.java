@@ -27,6 +27,24 @@ final class PlanCommand extends RunVerb {
           + " the source files and facts it was made from; apply refuses it when they moved.")
   java.nio.file.Path saveTo;
 
+  @Option(names = "--against", paramLabel = "REF",
+      description = "Show only what the work tree changes in the plan relative to git ref REF (a branch, tag or commit):"
+          + " the playbooks, inventory and vars at REF are read from git (no checkout), both are planned on the same facts,"
+          + " and hosts with the same difference are grouped.")
+  String against;
+
+  @Override
+  public Integer call() {
+    if (against == null) {
+      return super.call();
+    }
+    if (saveTo != null) {
+      spec.commandLine().getErr().println("plumb: --against shows a difference, not a plan to apply; leave out -o");
+      return 1;
+    }
+    return Against.run(this, against, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
   @Override
   boolean prepare(java.io.PrintWriter err) {
     if (saveTo != null && factsFrom != null) {
