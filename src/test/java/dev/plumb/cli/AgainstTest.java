@@ -58,7 +58,9 @@ class AgainstTest {
         .contains("-options vfio-pci ids=10de:1b80\n", "+options vfio-pci ids=10de:1e04\n")
         .contains("Difference: 0 added, 4 altered, 0 removed, on 4 of 4 hosts.")
         .doesNotContain("line[iommu]");
-    assertThat(git.status().call().isClean()).as("work tree and index untouched").isTrue();
+    var status = git.status().call();
+    assertThat(status.hasUncommittedChanges()).as("work tree and index untouched").isFalse();
+    assertThat(status.getUntracked()).containsExactly("grub");
     assertThat(git.getRepository().getBranch()).isEqualTo("new-card");
   }
 
