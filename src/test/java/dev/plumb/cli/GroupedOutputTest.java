@@ -76,7 +76,7 @@ class GroupedOutputTest {
     for (int i = 1; i <= 60; i++) {
       hosts.add(new dev.plumb.apply.HostResult("h" + i, dev.plumb.apply.HostResult.Outcome.UNREACHABLE,
           java.util.Optional.empty(), List.of(), List.of("no route to host " + i + " " + "x".repeat(80)), 0, false, 0,
-          java.util.Optional.empty(), java.util.Optional.empty(), List.of(), false));
+          java.util.Optional.empty(), java.util.Optional.empty(), List.of(), false, java.util.Optional.empty()));
     }
     RunReport report = new RunReport(dev.plumb.apply.Mode.PLAN, "play.yml", hosts, 1);
     String md = new MarkdownRenderer(3000, "plan.txt (CI artifact)").render(report);

@@ -53,6 +53,7 @@ class SavedPlanTest {
     }
   }
 
+  // The three hosts are this machine, which has one apply lease: --forks 1 applies them in turn.
   private Cli savePlan() {
     Cli saved = Cli.run("plan", "--no-color", "-o", plan.toString(), "-i", inventory.toString(), playbook.toString());
     assertThat(saved.exit()).as(saved.toString()).isZero();
@@ -65,7 +66,7 @@ class SavedPlanTest {
     savePlan();
     Files.writeString(dir.resolve("b.grub"), "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"quiet\"\n");
 
-    Cli apply = Cli.run("apply", "--no-color", "--no-record", plan.toString());
+    Cli apply = Cli.run("apply", "--no-color", "--no-record", "--forks", "1", plan.toString());
     assertThat(apply.exit()).as(apply.toString()).isEqualTo(3);
     assertThat(apply.out()).contains("refused: 1 fact of b moved since the plan was saved",
         dir.resolve("b.grub") + " moved:", "-GRUB_CMDLINE_LINUX=\"\"", "+GRUB_CMDLINE_LINUX=\"quiet\"");
@@ -91,7 +92,7 @@ class SavedPlanTest {
   void apply_afterThePlaybookChanged_refusesBeforeContactingAnyHost_namingTheFile() throws Exception {
     savePlan();
     Files.writeString(playbook, Files.readString(playbook).replace("intel_iommu=on", "intel_iommu=off"));
-    Cli apply = Cli.run("apply", "--no-color", "--no-record", plan.toString());
+    Cli apply = Cli.run("apply", "--no-color", "--no-record", "--forks", "1", plan.toString());
     assertThat(apply.exit()).as(apply.toString()).isEqualTo(1);
     assertThat(apply.err()).contains("refused: " + plan + " is stale: " + playbook + " changed since the plan was saved",
         "no host was contacted");
@@ -101,7 +102,7 @@ class SavedPlanTest {
   @Test
   void apply_unchanged_runsEveryHostAsSaved_exits0() throws Exception {
     savePlan();
-    Cli apply = Cli.run("apply", "--no-color", "--no-record", plan.toString());
+    Cli apply = Cli.run("apply", "--no-color", "--no-record", "--forks", "1", plan.toString());
     assertThat(apply.exit()).as(apply.toString()).isZero();
     // Each host has its own files, so each has its own block.
     assertThat(apply.out()).contains("a  changed, verified", "b  changed, verified", "c  changed, verified");
