@@ -126,6 +126,13 @@ class ModulePropertiesTest {
     lineIdempotentAndOtherLinesKept("a=1\r", new Object[] {"line", "a=1", "path", P});
   }
 
+  /** A sample a property found: a file ending in two lone CRs, with a line appended after it. */
+  @Test
+  void line_fileEndingInTwoLoneCarriageReturns_keepsTheOtherLines() {
+    lineIdempotentAndOtherLinesKept("aa=   \n[aaaa]\naaaaa=\n[aaaaaa]\naaa=\t \r\r",
+        new Object[] {"regexp", "^a ?=", "line", "a=", "path", P});
+  }
+
   /** A sample a property found: an empty line cannot be appended without its newline. */
   @Test
   void line_emptyLineAtTheEndOfAFileWithoutFinalNewline_converges() {
@@ -146,10 +153,11 @@ class ModulePropertiesTest {
 
   /** The lines (without terminators) that the resource does not manage, in order. */
   private static List<String> others(String text, Predicate<String> managed) {
-    // A final "a\r" without newline becomes "a" + CRLF when a line is appended after it: same bytes.
-    // Normalise before matching, so both sides classify that line the same way.
+    // A final "a\r" (or "a\r\r") without newline becomes "a" (or "a\r") + CRLF when a line is appended
+    // after it: the same bytes. Drop trailing carriage returns before matching, so both sides classify
+    // and compare that line the same way.
     return text == null ? List.of() : TextLines.withEnds(text).stream().map(l -> l[0])
-        .map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).filter(managed.negate()).toList();
+        .map(l -> l.replaceAll("\r+$", "")).filter(managed.negate()).toList();
   }
 
   // ---- ini
