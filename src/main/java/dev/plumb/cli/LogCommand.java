@@ -1,5 +1,6 @@
 package dev.plumb.cli;
 
+import dev.plumb.ledger.HostRecords;
 import dev.plumb.ledger.Ledger;
 import dev.plumb.ledger.RunLog;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
       "  plumb log                        # every host of the ledger in this repository",
       "  plumb log -l 'lab0*' --since 2d  # hosts lab0…, runs of the last two days",
       "  plumb log -C ~/playbooks -l lab01 --since 2026-11-01",
+      "  plumb log --fetch ssh://git@git.example.org/ops/playbooks.git  # with the hosts that pull",
       "", "Exit: 0; 1 bad input or no git repository."})
 final class LogCommand implements Callable<Integer> {
   @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN",
@@ -42,6 +44,11 @@ final class LogCommand implements Callable<Integer> {
   @Option(names = "-C", paramLabel = "DIR", defaultValue = ".",
       description = "The git repository (or a directory in it) whose ledger to read (default: the current directory).")
   Path repository;
+
+  @Option(names = "--fetch", paramLabel = "URL",
+      description = "First fetch every host's record ref (refs/plumb/hosts/*, written by plumb pull) from the"
+          + " repository at URL into this one, so the log shows pulled hosts beside pushed ones.")
+  String fetchUrl;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +67,7 @@ final class LogCommand implements Callable<Integer> {
     }
     List<RunLog.Run> runs;
     try {
-      runs = RunLog.read(repository, List.of(Ledger.REF));
+      runs = RunLog.read(repository, refs());
     } catch (IOException e) {
       err.println("plumb: cannot read the ledger: " + e.getMessage());
       err.println("    fix: run plumb log inside the repository that holds your playbooks, or give it with -C DIR");
@@ -89,6 +96,24 @@ final class LogCommand implements Callable<Integer> {
     });
     out.flush();
     return 0;
+  }
+
+  /**
+   * The ledger's ref and every host's own record ref: a host that converges itself (plumb pull)
+   * records to refs/plumb/hosts/NAME, so the fleet view is the same for pushed and pulled hosts.
+   */
+  private List<String> refs() throws IOException {
+    try (org.eclipse.jgit.lib.Repository repo = dev.plumb.ledger.RepoState.open(repository)
+        .orElseThrow(() -> new IOException(repository + " is not in a git repository"))) {
+      if (fetchUrl != null) {
+        HostRecords.fetchAll(repo, fetchUrl, 60);
+      }
+      List<String> refs = new ArrayList<>(List.of(Ledger.REF));
+      for (org.eclipse.jgit.lib.Ref ref : repo.getRefDatabase().getRefsByPrefix(HostRecords.PREFIX)) {
+        refs.add(ref.getName());
+      }
+      return refs;
+    }
   }
 
   private static String line(RunLog.Run run, RunLog.HostRun h) {

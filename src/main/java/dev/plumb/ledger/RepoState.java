@@ -35,7 +35,7 @@ public record RepoState(String commit, boolean dirty) {
   }
 
   /** The repository containing {@code path} (a file or directory), if any. */
-  static Optional<Repository> open(Path path) throws IOException {
+  public static Optional<Repository> open(Path path) throws IOException {
     Path start = path.toAbsolutePath().normalize();
     if (!java.nio.file.Files.isDirectory(start) && start.getParent() != null) {
       start = start.getParent();

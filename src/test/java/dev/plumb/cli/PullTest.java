@@ -141,6 +141,27 @@ class PullTest {
   }
 
   @Test
+  void log_onAController_withFetch_listsEachPulledHostsRunWithItsCommit() throws Exception {
+    assertThat(pull().exit()).isZero();
+    Cli web2 = Cli.run("pull", "--url", origin.toString(), "--playbook", "playbooks/site.yml", "-i", "inventory.yml",
+        "--cache", dir.resolve("cache2").toString(), "--no-color", "--host", "web2");
+    assertThat(web2.exit()).as(web2.toString()).isZero();
+    Path controller = dir.resolve("controller");
+    git(dir, "clone", "-q", origin.toString(), controller.toString());
+
+    Cli before = Cli.run("log", "-C", controller.toString());
+    assertThat(before.out()).as("no host ref fetched yet").doesNotContain("web1");
+
+    Cli log = Cli.run("log", "-C", controller.toString(), "--fetch", origin.toString());
+    assertThat(log.exit()).as(log.toString()).isZero();
+    String commit = head().substring(0, 12);
+    assertThat(log.out()).containsSubsequence("web1\n", "apply", "changed", commit, "web2\n", "apply", "changed", commit);
+
+    Cli one = Cli.run("log", "-C", controller.toString(), "-l", "web2");
+    assertThat(one.out()).as("the fetched refs stay for later logs").contains("web2").doesNotContain("web1");
+  }
+
+  @Test
   void pull_newCommit_rollsOutTheChangedValue() throws Exception {
     assertThat(pull().exit()).isZero();
     writePlaybook("two");
