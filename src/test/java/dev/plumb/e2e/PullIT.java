@@ -150,7 +150,11 @@ class PullIT {
   /** One host's pull: exit, stdout, stderr, and GNU time's wall, user, sys, max RSS. */
   record Pull(String host, int exit, String out, String err, double wall, double cpu, long rssKb) {
     Map<?, ?> report() {
-      return (Map<?, ?>) Json.parse(out);
+      try {
+        return (Map<?, ?>) Json.parse(out);
+      } catch (IllegalArgumentException e) {
+        throw new AssertionError("stdout of the pull on " + host + " is not the JSON report: " + e.getMessage() + "\n" + this, e);
+      }
     }
 
     @Override
@@ -175,7 +179,10 @@ class PullIT {
       outputs.put(h, new Path[] {out, err});
       running.put(h, new ProcessBuilder(root.resolve("bin/lab").toString(), "exec", h,
           "/usr/bin/time", "-f", "PLUMBTIME %e %U %S %M",
-          "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx128m", "-jar", jar,
+          // As bin/plumb runs it: the JVM's own warnings go to stderr, so stdout stays the report
+          // (a JVM warning on stdout broke the JSON report once, on a loaded machine).
+          "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx128m",
+          "-Xlog:disable", "-Xlog:all=warning:stderr", "-jar", jar,
           "pull", "--url", url, "--playbook", "playbooks/site.yml", "-i", "inventory.yml",
           "--verify-signature", allowedSigners.toString(), "--format", "json", "--timeout", "600")
           .directory(root.toFile())
