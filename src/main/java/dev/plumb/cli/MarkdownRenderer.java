@@ -12,12 +12,14 @@ final class MarkdownRenderer {
   String render(RunReport report) {
     StringBuilder out = new StringBuilder();
     out.append("### plumb ").append(report.verb()).append(": `").append(report.playbook()).append("`\n\n");
-    out.append("| host | verdict | changes | reboot |\n|---|---|---|---|\n");
+    out.append("| host | verdict | changes | drift | rollout | reboot |\n|---|---|---|---|---|---|\n");
     for (HostResult h : report.hosts()) {
       int changes = h.plan().map(p -> p.changes().size()).orElse(0);
       String reboot = h.rebooted() ? "rebooted" : h.rebootPending() ? "pending" : "";
+      DriftCounts counts = DriftCounts.of(h, report);
       out.append("| ").append(h.host()).append(" | ").append(h.outcome().word()).append(" | ")
-          .append(changes).append(" | ").append(reboot).append(" |\n");
+          .append(changes).append(" | ").append(counts.drift()).append(" | ").append(counts.rollout()).append(" | ")
+          .append(reboot).append(" |\n");
     }
     out.append('\n');
     for (HostResult h : report.hosts()) {
@@ -31,17 +33,18 @@ final class MarkdownRenderer {
       if (h.outcome() != HostResult.Outcome.LOCKED) {
         h.leasedBy().ifPresent(by -> out.append("- apply in progress by ").append(by).append('\n'));
       }
-      h.plan().ifPresent(p -> steps(out, p));
+      h.plan().ifPresent(p -> steps(out, p, h.host(), report));
       out.append("</details>\n\n");
     }
     return out.toString();
   }
 
-  private static void steps(StringBuilder out, HostPlan plan) {
+  private static void steps(StringBuilder out, HostPlan plan, String host, RunReport report) {
     for (Step s : plan.changes()) {
       Change c = s.change();
       out.append("#### `").append(c.action().symbol()).append(' ').append(s.id()).append("` ")
           .append(c.action().word()).append(", ").append(c.label().word())
+          .append(s.handler() ? "" : ", " + report.classOf(host, s.id()).word())
           .append(", takes effect ").append(c.takesEffect().describe()).append("\n\n");
       if (!c.diff().isEmpty()) {
         out.append("```diff\n").append(c.diff()).append(c.diff().endsWith("\n") ? "" : "\n").append("```\n\n");

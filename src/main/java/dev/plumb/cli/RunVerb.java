@@ -41,6 +41,16 @@ abstract class RunVerb implements Callable<Integer> {
     return null;
   }
 
+  /** Where to write node_exporter's textfile (check, apply), or null. */
+  java.nio.file.Path metricsFile() {
+    return null;
+  }
+
+  /** apply --only drift: change only what drifted. */
+  boolean onlyDrift() {
+    return false;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -50,6 +60,9 @@ abstract class RunVerb implements Callable<Integer> {
     try {
       options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(reboot));
       Formats.check(common.format);
+      if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
+        throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));
+      }
     } catch (IllegalArgumentException e) {
       err.println("plumb: " + e.getMessage());
       return 1;
@@ -59,6 +72,11 @@ abstract class RunVerb implements Callable<Integer> {
       return 1;
     }
     Catalog catalog = session.catalog();
+    // Drift or rollout: judged against each host's last convergence recorded in the ledger.
+    DriftLedger drift = DriftLedger.load(catalog, common.playbook);
+    if (onlyDrift()) {
+      options = options.withPolicy(drift.onlyDrift());
+    }
     Style style = Style.detect(common.noColor);
     Progress progress = new Progress(err, catalog.hosts().size(), style);
     Runner runner;
@@ -74,7 +92,8 @@ abstract class RunVerb implements Callable<Integer> {
     }
     List<HostResult> results = runner.run(catalog, options, progress::hostDone);
     progress.finish();
-    RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
+    RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9,
+        drift.classes(results));
     int exit = report.exitCode(detailedExitCode());
     String format = common.format.toLowerCase(Locale.ROOT);
     // The JSON report is both an output format and what --record commits; render it only then.
@@ -87,7 +106,13 @@ abstract class RunVerb implements Callable<Integer> {
       default -> new TextRenderer(style).render(report);
     }));
     out.flush();
-    if (record && !Recorder.record(common.playbook, report, json, secrets, err)) {
+    if (metricsFile() != null && !MetricsOutput.write(metricsFile(), report, exit, err)) {
+      return exit == 0 ? 1 : exit;
+    }
+    // What this run saw converged, per resource: the next run tells drift from rollout by it.
+    java.util.Map<String, byte[]> converged = factsFrom() == null
+        ? drift.convergedFiles(report, options.holder().runId(), java.time.Instant.now()) : java.util.Map.of();
+    if (record && !Recorder.record(common.playbook, report, json, secrets, converged, err)) {
       return exit == 0 ? 1 : exit;
     }
     return exit;

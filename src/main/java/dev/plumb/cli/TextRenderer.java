@@ -4,6 +4,7 @@ import dev.plumb.apply.HostResult;
 import dev.plumb.apply.HostResult.Outcome;
 import dev.plumb.apply.Mode;
 import dev.plumb.apply.StepResult;
+import dev.plumb.drift.DriftClass;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
@@ -26,7 +27,11 @@ final class TextRenderer {
     this.style = style;
   }
 
+  private RunReport report;
+  private String currentHost = "";
+
   String render(RunReport report) {
+    this.report = report;
     StringBuilder out = new StringBuilder();
     for (HostResult host : report.hosts()) {
       if (report.mode() == Mode.CHECK) {
@@ -40,6 +45,7 @@ final class TextRenderer {
   }
 
   private void host(StringBuilder out, HostResult host, Mode mode) {
+    currentHost = host.host();
     out.append(style.bold(host.host())).append("  ").append(verdict(host, mode)).append('\n');
     if (mode != Mode.APPLY && host.leasedBy().isPresent()) {
       out.append("  ").append(style.yellow("apply in progress by " + host.leasedBy().get() + ": the host may be mid-change")).append('\n');
@@ -99,6 +105,9 @@ final class TextRenderer {
     meta.append(c.changes() ? c.action().word() : "no change");
     if (c.changes()) {
       meta.append(", ").append(c.label().word());
+      if (!step.handler()) {
+        meta.append(", ").append(report.classOf(currentHost, step.id()).word());
+      }
       if (!(c.takesEffect() instanceof TakesEffect.Now)) {
         meta.append(", takes effect ").append(c.takesEffect().describe());
       }
@@ -159,10 +168,14 @@ final class TextRenderer {
       case CONVERGED -> name + "  " + style.green("ok") + (host.rebootPending() ? style.yellow("  (reboot pending)") : "");
       case CHANGED -> {
         // Handlers are consequences of the drift (a restart because a file changed), not drift.
-        List<String> ids = host.plan().orElseThrow().changes().stream()
-            .filter(st -> !st.handler()).map(Step::id).toList();
-        String what = ids.isEmpty() ? "reboot due" : String.join(", ", ids);
-        yield name + "  " + style.yellow("drift: " + what);
+        // Grouped by class: drift is what a scheduled correction fixes, a rollout waits for review.
+        Map<DriftClass, List<String>> byClass = new java.util.EnumMap<>(DriftClass.class);
+        host.plan().orElseThrow().changes().stream().filter(st -> !st.handler()).forEach(st -> byClass
+            .computeIfAbsent(report.classOf(host.host(), st.id()), k -> new java.util.ArrayList<>()).add(st.id()));
+        String what = byClass.isEmpty() ? "drift: reboot due" : byClass.entrySet().stream()
+            .map(e -> e.getKey().word() + ": " + String.join(", ", e.getValue()))
+            .collect(java.util.stream.Collectors.joining("; "));
+        yield name + "  " + style.yellow(what);
       }
       case LOCKED -> name + "  " + style.red("locked: " + host.leasedBy().orElse("an unknown holder"));
       case FAILED -> name + "  " + style.red("failed: " + String.join("; ", host.problems()));
