@@ -50,6 +50,8 @@ class DriftEndToEndTest {
 
       Cli json = Cli.run("check", "--format", "json", playbook.toString());
       assertThat(json.out()).contains("\"class\": \"drift\"", "\"class\": \"rollout\"", "\"drifted\": 1", "\"rollout_pending\": 1");
+      Cli junit = Cli.run("check", "--format", "junit", playbook.toString());
+      assertThat(junit.out()).containsPattern("message=\"[^\"]* \\(drift\\)\"").containsPattern("message=\"[^\"]* \\(rollout\\)\"");
       Cli markdown = Cli.run("check", "--format", "markdown", playbook.toString());
       assertThat(markdown.out()).contains("| localhost | changed | 2 | 1 | 1 |  |", "update, observed, drift", "update, observed, rollout");
 
