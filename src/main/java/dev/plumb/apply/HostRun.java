@@ -44,6 +44,8 @@ final class HostRun {
   // What the run has done so far, so that a failure escaping a phase still reports it.
   private HostPlan plan;
   private Phase first;
+  /** Changes the run's policy left (apply --only drift): not a failure to converge. */
+  private Set<String> left = Set.of();
   private long start;
 
   private final PlanSource plans;
@@ -224,7 +226,7 @@ final class HostRun {
   }
 
   private HostResult apply(FactSet facts, Connection connection) {
-    first = Phase.run(plan, connection, executor, plan.rebootPlanned());
+    first = Phase.run(plan, connection, executor, plan.rebootPlanned(), step -> options.policy().leave(name(), plan, step));
     if (first.failed()) {
       return applied(Outcome.FAILED, first.failures(), null, null, plan.rebootPending());
     }
@@ -232,6 +234,7 @@ final class HostRun {
       if (first.commandsRun() == 0) {
         return applied(Outcome.CONVERGED, List.of(), null, null, plan.rebootPending());
       }
+      left = first.waiting();
       Verification v = verify(connection, Set.of(), null);
       return applied(v.converged() ? Outcome.CHANGED : Outcome.FAILED, v.problems(), null, null, v.rebootPending());
     }
@@ -253,7 +256,7 @@ final class HostRun {
     try (Connection again = open(); Lease lease = leaseAfterReboot(again)) {
       FactSet after = read(again);
       HostPlan second = planner.plan(catalog, after, RebootPolicy.NEVER);
-      Phase phase2 = Phase.run(second, again, executor, false);
+      Phase phase2 = Phase.run(second, again, executor, false, step -> options.policy().leave(name(), second, step));
       if (phase2.failed()) {
         return applied(Outcome.FAILED, phase2.failures(), second, phase2, second.rebootPending());
       }
@@ -266,6 +269,8 @@ final class HostRun {
         }
       }
       // Facts read just after the reboot are still current when the second phase ran nothing.
+      left = new HashSet<>(first.waiting());
+      left.addAll(phase2.waiting());
       Verification v = verify(again, mustBeLive, phase2.commandsRun() == 0 ? after : null);
       return applied(v.converged() ? Outcome.CHANGED : Outcome.FAILED, v.problems(), second, phase2, v.rebootPending());
     } catch (TransportException e) {
@@ -278,7 +283,7 @@ final class HostRun {
   private Verification verify(Connection connection, Set<String> mustBeLive, FactSet current) {
     try {
       FactSet after = current != null ? current : read(connection);
-      return Verification.of(planner, catalog, after, mustBeLive);
+      return Verification.of(planner, catalog, after, mustBeLive, left);
     } catch (TransportException e) {
       return Verification.unreadable(e.getMessage());
     }

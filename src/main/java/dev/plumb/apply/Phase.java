@@ -37,6 +37,15 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
    * step and its dependents wait for the reboot instead of failing the host.
    */
   static Phase run(HostPlan plan, Connection connection, StepExecutor executor, boolean deferBlocked) {
+    return run(plan, connection, executor, deferBlocked, step -> Optional.empty());
+  }
+
+  /**
+   * The same, leaving the steps {@code leave} names (with its reason) and the steps that depend on
+   * them: they wait, as a group, for a run allowed to make them.
+   */
+  static Phase run(HostPlan plan, Connection connection, StepExecutor executor, boolean deferBlocked,
+      java.util.function.Function<Step, Optional<String>> leave) {
     Map<String, StepResult> results = new LinkedHashMap<>();
     boolean connectionLost = false;
     int commandsRun = 0;
@@ -47,7 +56,10 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
       StepResult result;
       Optional<String> deferral = deferBlocked ? deferral(step, results) : Optional.empty();
       Optional<String> skip = skipReason(step, results);
-      if (connectionLost) {
+      Optional<String> left = step.changes() ? leave.apply(step).or(() -> waitsFor(step, results)) : Optional.empty();
+      if (left.isPresent() && !connectionLost) {
+        result = new StepResult(step.id(), Status.WAITING, left.get(), 0);
+      } else if (connectionLost) {
         result = new StepResult(step.id(), Status.SKIPPED, "not run: the connection to the host was lost, its state is unknown", 0);
       } else if (deferral.isPresent()) {
         result = new StepResult(step.id(), Status.DEFERRED, deferral.get(), 0);
@@ -67,6 +79,27 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
       results.put(step.id(), result);
     }
     return new Phase(results, commandsRun, connectionLost);
+  }
+
+  /** A step that requires a waiting one waits with it (a handler runs when any notifier ran). */
+  private static Optional<String> waitsFor(Step step, Map<String, StepResult> results) {
+    boolean anyNotifierRan = step.notifiedBy().stream().map(results::get)
+        .anyMatch(r -> r != null && r.status() != Status.WAITING);
+    for (String dep : step.dependsOn()) {
+      StepResult r = results.get(dep);
+      boolean notifier = step.notifiedBy().contains(dep);
+      if (r != null && r.status() == Status.WAITING && (!notifier || !anyNotifierRan)) {
+        return Optional.of("waits with " + dep + " (" + r.message() + ")");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Ids of the steps left waiting. */
+  java.util.Set<String> waiting() {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    results.values().stream().filter(r -> r.status() == Status.WAITING).forEach(r -> ids.add(r.id()));
+    return ids;
   }
 
   private static Optional<String> deferral(Step step, Map<String, StepResult> results) {

@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param commandTimeout the longest one command may take
  * @param rebootTimeout how long to wait for a rebooted host to come back
  * @param holder who this run is, written on each host whose lease it takes (apply)
+ * @param policy which planned changes apply makes (all, or only drift)
  */
 public record RunOptions(
     Mode mode, RebootPolicy reboot, int forks, Duration factTimeout, Duration commandTimeout, Duration rebootTimeout,
-    Lease.Holder holder) {
+    Lease.Holder holder,
+    StepPolicy policy) {
 
   public RunOptions {
     if (forks < 1) {
@@ -27,23 +29,27 @@ public record RunOptions(
   public static RunOptions defaults(Mode mode) {
     java.time.Instant now = java.time.Instant.now();
     return new RunOptions(mode, RebootPolicy.NEVER, 50, Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(10),
-        Lease.Holder.thisProcess(Lease.Holder.newRunId(now), now));
+        Lease.Holder.thisProcess(Lease.Holder.newRunId(now), now), StepPolicy.ALL);
   }
 
   public RunOptions withReboot(RebootPolicy policy) {
-    return new RunOptions(mode, policy, forks, factTimeout, commandTimeout, rebootTimeout, holder);
+    return new RunOptions(mode, policy, forks, factTimeout, commandTimeout, rebootTimeout, holder, policy());
   }
 
   public RunOptions withForks(int n) {
-    return new RunOptions(mode, reboot, n, factTimeout, commandTimeout, rebootTimeout, holder);
+    return new RunOptions(mode, reboot, n, factTimeout, commandTimeout, rebootTimeout, holder, policy());
   }
 
   /** The same options for another run (a watch cycle): a new run id in the lease holder. */
   public RunOptions withHolder(Lease.Holder h) {
-    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, rebootTimeout, h);
+    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, rebootTimeout, h, policy());
+  }
+
+  public RunOptions withPolicy(StepPolicy p) {
+    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, rebootTimeout, holder, p);
   }
 
   public RunOptions withRebootTimeout(Duration d) {
-    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, d, holder);
+    return new RunOptions(mode, reboot, forks, factTimeout, commandTimeout, d, holder, policy());
   }
 }

@@ -17,7 +17,9 @@ public record StepResult(String id, Status status, String message, int commandsR
     BLOCKED,
     SKIPPED,
     /** Blocked until the planned reboot; planned again after it. */
-    DEFERRED;
+    DEFERRED,
+    /** Left by the run's policy (apply --only drift): a rollout waiting for a reviewed apply. */
+    WAITING;
 
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT);

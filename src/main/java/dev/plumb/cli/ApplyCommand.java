@@ -30,6 +30,29 @@ import picocli.CommandLine.Command;
 final class ApplyCommand extends RunVerb {
   private SavedPlan.Loaded saved;
 
+  @picocli.CommandLine.Option(names = "--metrics-file", paramLabel = "PATH",
+      description = "Also write the run's figures in node_exporter's textfile format (PATH ends in .prom), atomically.")
+  java.nio.file.Path metricsFile;
+
+  @picocli.CommandLine.Option(names = "--only", paramLabel = "CLASS",
+      description = "drift: correct only drift (the host moved; the declaration did not). Rollouts (the declaration"
+          + " changed since the host last converged, or it never converged under a recorded run) are left and"
+          + " reported as waiting for a reviewed apply. Needs runs recorded in the ledger (apply records by default in git).")
+  String only;
+
+  @Override
+  java.nio.file.Path metricsFile() {
+    return metricsFile;
+  }
+
+  @Override
+  boolean onlyDrift() {
+    if (only != null && !only.equals("drift")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--only takes 'drift', not '" + only + "'");
+    }
+    return only != null;
+  }
+
   @Override
   Mode mode() {
     return Mode.APPLY;

@@ -13,6 +13,15 @@ import picocli.CommandLine.Command;
       "  plumb check --format json -i inventories/prod.yml playbooks/gpu-node.yml > check.json",
       "", "Exit: 0 converged; 2 drift found; 1 bad input; 3 a host failed or was unreachable."})
 final class CheckCommand extends RunVerb {
+  @picocli.CommandLine.Option(names = "--metrics-file", paramLabel = "PATH",
+      description = "Also write the run's figures in node_exporter's textfile format (PATH ends in .prom), atomically.")
+  java.nio.file.Path metricsFile;
+
+  @Override
+  java.nio.file.Path metricsFile() {
+    return metricsFile;
+  }
+
   @Override
   Mode mode() {
     return Mode.CHECK;

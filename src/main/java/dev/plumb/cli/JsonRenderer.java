@@ -27,7 +27,7 @@ final class JsonRenderer {
     root.put("exit_code", exitCode);
     root.put("seconds", round(report.seconds()));
     List<Object> hosts = new ArrayList<>();
-    report.hosts().forEach(h -> hosts.add(host(h)));
+    report.hosts().forEach(h -> hosts.add(host(h, report)));
     root.put("hosts", hosts);
     Map<String, Object> summary = new LinkedHashMap<>();
     report.actionCounts().forEach((a, n) -> summary.put(a.jsonName(), n));
@@ -39,7 +39,7 @@ final class JsonRenderer {
     return Json.pretty(root) + "\n";
   }
 
-  private static Map<String, Object> host(HostResult h) {
+  private static Map<String, Object> host(HostResult h, RunReport report) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", h.host());
     m.put("outcome", h.outcome().word());
@@ -53,7 +53,14 @@ final class JsonRenderer {
     Map<String, StepResult> results = new LinkedHashMap<>();
     h.steps().forEach(r -> results.put(r.id(), r));
     List<Object> steps = new ArrayList<>();
-    h.plan().ifPresent(p -> p.steps().forEach(s -> steps.add(step(s, results.get(s.id())))));
+    h.plan().ifPresent(p -> p.steps().forEach(s -> {
+      Map<String, Object> step = step(s, results.get(s.id()));
+      step.put("class", s.changes() ? report.classOf(h.host(), s.id()).word() : null);
+      steps.add(step);
+    }));
+    DriftCounts counts = DriftCounts.of(h, report);
+    m.put("drifted", counts.drift());
+    m.put("rollout_pending", counts.rollout());
     m.put("steps", steps);
     List<Object> after = new ArrayList<>();
     Map<String, StepResult> second = new LinkedHashMap<>();

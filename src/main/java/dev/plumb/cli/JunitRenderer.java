@@ -44,7 +44,7 @@ final class JunitRenderer {
       xml.writeStartDocument("UTF-8", "1.0");
       xml.writeCharacters("\n");
       List<List<Case>> suites = new ArrayList<>();
-      report.hosts().forEach(h -> suites.add(cases(h, report.mode())));
+      report.hosts().forEach(h -> suites.add(cases(h, report)));
       xml.writeStartElement("testsuites");
       xml.writeAttribute("name", "plumb " + report.verb() + " " + report.playbook());
       xml.writeAttribute("tests", String.valueOf(suites.stream().mapToInt(List::size).sum()));
@@ -104,7 +104,8 @@ final class JunitRenderer {
     xml.writeEndElement();
   }
 
-  private static List<Case> cases(HostResult host, Mode mode) {
+  private static List<Case> cases(HostResult host, RunReport report) {
+    Mode mode = report.mode();
     List<Case> cases = new ArrayList<>();
     if (host.plan().isEmpty()) {
       cases.add(new Case("host", host.seconds(), "error", host.outcome().word() + ": " + String.join("; ", host.problems()),
@@ -115,7 +116,8 @@ final class JunitRenderer {
     host.steps().forEach(r -> results.put(r.id(), r));
     host.afterRebootSteps().forEach(r -> results.put(r.id(), r));
     for (Step step : host.plan().get().steps()) {
-      cases.add(mode == Mode.APPLY ? applied(step, results.get(step.id())) : checked(step));
+      cases.add(mode == Mode.APPLY ? applied(step, results.get(step.id()))
+          : checked(step, report.classOf(host.host(), step.id())));
     }
     // Lint errors and resources that did not converge are the host's, not one resource's.
     if (host.outcome() == Outcome.FAILED && cases.stream().noneMatch(c -> "error".equals(c.kind()))) {
@@ -125,7 +127,8 @@ final class JunitRenderer {
     return cases;
   }
 
-  private static Case checked(Step step) {
+  /** {@code kind}: drift or rollout, named in a failure's message when the ledger tells which. */
+  private static Case checked(Step step, dev.plumb.drift.DriftClass kind) {
     Change c = step.change();
     if (!c.blockers().isEmpty()) {
       return new Case(step.id(), 0, "error", "blocked: " + String.join("; ", c.blockers()), describe(c), "");
@@ -137,7 +140,8 @@ final class JunitRenderer {
       // A handler runs because something it watches drifted: a consequence, not drift itself.
       return new Case(step.id(), 0, null, "", "", "would run: notified by " + String.join(", ", step.notifiedBy()));
     }
-    return new Case(step.id(), 0, "failure", change(c), describe(c), "");
+    String judged = kind == dev.plumb.drift.DriftClass.UNKNOWN ? "" : " (" + kind.word() + ")";
+    return new Case(step.id(), 0, "failure", change(c) + judged, describe(c), "");
   }
 
   private static Case applied(Step step, StepResult result) {
@@ -147,7 +151,8 @@ final class JunitRenderer {
     }
     return switch (result.status()) {
       case FAILED, BLOCKED -> new Case(step.id(), 0, "error", result.status().word() + ": " + result.message(), describe(c), "");
-      case SKIPPED -> new Case(step.id(), 0, "skipped", result.message(), "", "");
+      // A rollout left by apply --only drift is skipped, with why: it waits for a reviewed apply.
+      case SKIPPED, WAITING -> new Case(step.id(), 0, "skipped", result.message(), "", "");
       case OK, CHANGED, DEFERRED -> new Case(step.id(), 0, null, "", "",
           c.changes() ? change(c) + (c.diff().isEmpty() ? "" : "\n" + c.diff()) : "");
     };

@@ -34,28 +34,31 @@ final class MarkdownRenderer {
   }
 
   String render(RunReport report) {
-    List<HostGroups.Group<HostResult>> groups = HostGroups.of(report.hosts(), h -> List.of(row(h), details(h)));
+    // The drift class of each change is part of the key: a host where a change is drift is never
+    // grouped with one where the same change is a rollout.
+    List<HostGroups.Group<HostResult>> groups = HostGroups.of(report.hosts(),
+        h -> List.of(row(h, report), details(h, report), report.classesOf(h.host())));
     StringBuilder out = new StringBuilder();
     out.append("### plumb ").append(report.verb()).append(": `").append(report.playbook()).append("`\n\n");
-    out.append("| hosts | verdict | changes | reboot |\n|---|---|---|---|\n");
+    out.append("| hosts | verdict | changes | drift | rollout | reboot |\n|---|---|---|---|---|---|\n");
     for (HostGroups.Group<HostResult> g : groups) {
-      out.append("| ").append(names(g)).append(" | ").append(row(g.members().get(0))).append(" |\n");
+      out.append("| ").append(names(g)).append(" | ").append(row(g.members().get(0), report)).append(" |\n");
     }
     out.append('\n');
-    return blocks(out, groups.stream().filter(g -> !details(g.members().get(0)).isEmpty()).toList());
+    return blocks(out, report, groups.stream().filter(g -> !details(g.members().get(0), report).isEmpty()).toList());
   }
 
   /** Appends one block per group while it fits; then says what was left out. */
-  private String blocks(StringBuilder out, List<HostGroups.Group<HostResult>> groups) {
+  private String blocks(StringBuilder out, RunReport report, List<HostGroups.Group<HostResult>> groups) {
     for (int i = 0; i < groups.size(); i++) {
       HostGroups.Group<HostResult> g = groups.get(i);
       HostResult first = g.members().get(0);
       int changes = changes(first);
       String block = "<details><summary><b>" + names(g) + "</b>: " + first.outcome().word() + ", " + changes
-          + " change" + (changes == 1 ? "" : "s") + "</summary>\n\n" + details(first) + "</details>\n\n";
+          + " change" + (changes == 1 ? "" : "s") + "</summary>\n\n" + details(first, report) + "</details>\n\n";
       // Room for the closing line, so what is printed never passes the limit.
       if (out.length() + block.length() > limit - 400) {
-        int leftChars = groups.subList(i, groups.size()).stream().mapToInt(x -> details(x.members().get(0)).length()).sum();
+        int leftChars = groups.subList(i, groups.size()).stream().mapToInt(x -> details(x.members().get(0), report).length()).sum();
         int leftHosts = groups.subList(i, groups.size()).stream().mapToInt(x -> x.members().size()).sum();
         out.append("**Cut to fit a comment:** ").append(groups.size() - i).append(" of ").append(groups.size())
             .append(" blocks (").append(leftHosts).append(" host").append(leftHosts == 1 ? "" : "s").append(", about ")
@@ -76,13 +79,14 @@ final class MarkdownRenderer {
     return h.plan().map(p -> p.changes().size()).orElse(0);
   }
 
-  private static String row(HostResult h) {
+  private static String row(HostResult h, RunReport report) {
     String reboot = h.rebooted() ? "rebooted" : h.rebootPending() ? "pending" : "";
-    return h.outcome().word() + " | " + changes(h) + " | " + reboot;
+    DriftCounts counts = DriftCounts.of(h, report);
+    return h.outcome().word() + " | " + changes(h) + " | " + counts.drift() + " | " + counts.rollout() + " | " + reboot;
   }
 
   /** The body of a host's block; empty when there is nothing to show. */
-  private static String details(HostResult h) {
+  private static String details(HostResult h, RunReport report) {
     if (changes(h) == 0 && h.problems().isEmpty() && h.leasedBy().isEmpty()) {
       return "";
     }
@@ -91,15 +95,16 @@ final class MarkdownRenderer {
     if (h.outcome() != HostResult.Outcome.LOCKED) {
       h.leasedBy().ifPresent(by -> out.append("- apply in progress by ").append(by).append('\n'));
     }
-    h.plan().ifPresent(p -> steps(out, p));
+    h.plan().ifPresent(p -> steps(out, p, h.host(), report));
     return out.toString();
   }
 
-  private static void steps(StringBuilder out, HostPlan plan) {
+  private static void steps(StringBuilder out, HostPlan plan, String host, RunReport report) {
     for (Step s : plan.changes()) {
       Change c = s.change();
       out.append("#### `").append(c.action().symbol()).append(' ').append(s.id()).append("` ")
           .append(c.action().word()).append(", ").append(c.label().word())
+          .append(s.handler() ? "" : ", " + report.classOf(host, s.id()).word())
           .append(", takes effect ").append(c.takesEffect().describe()).append("\n\n");
       if (!c.diff().isEmpty()) {
         out.append("```diff\n").append(c.diff()).append(c.diff().endsWith("\n") ? "" : "\n").append("```\n\n");

@@ -39,6 +39,12 @@ final class Recorder {
   /** Records the run; {@code out} is already redacted, the facts are redacted here with {@code secrets}. */
   static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.source.Sensitive secrets,
       PrintWriter err) {
+    return record(playbook, report, out, secrets, Map.of(), err);
+  }
+
+  /** The same, with more ledger files ({@code extra}: path to content), such as each host's convergence record. */
+  static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.source.Sensitive secrets,
+      Map<String, byte[]> extra, PrintWriter err) {
     Instant now = Instant.now();
     try {
       Optional<Ledger> found = Ledger.find(playbook.toAbsolutePath().getParent());
@@ -62,6 +68,7 @@ final class Recorder {
         h.facts().ifPresent(f -> files.put("hosts/" + h.host() + "/facts.json",
             (Json.pretty(FactsCodec.encode(f, secrets)) + "\n").getBytes(StandardCharsets.UTF_8)));
       }
+      files.putAll(extra);
       String commit = source.map(s -> " from " + s.shortForm()).orElse("");
       try (Ledger ledger = found.get()) {
         String tip = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + " hosts"

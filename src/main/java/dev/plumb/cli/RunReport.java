@@ -3,6 +3,7 @@ package dev.plumb.cli;
 import dev.plumb.apply.HostResult;
 import dev.plumb.apply.HostResult.Outcome;
 import dev.plumb.apply.Mode;
+import dev.plumb.drift.DriftClass;
 import dev.plumb.modules.Action;
 import dev.plumb.plan.Step;
 import java.util.EnumMap;
@@ -16,8 +17,29 @@ import java.util.Map;
  * @param playbook the playbook as the user named it
  * @param hosts one result per host, in inventory order
  * @param seconds wall time of the whole run
+ * @param classes per host, the drift class of each changing step (absent: unknown)
  */
-record RunReport(Mode mode, String playbook, List<HostResult> hosts, double seconds) {
+record RunReport(Mode mode, String playbook, List<HostResult> hosts, double seconds,
+    Map<String, Map<String, DriftClass>> classes) {
+
+  RunReport {
+    classes = Map.copyOf(classes);
+  }
+
+  /** A report whose changes are all of unknown class (no ledger to judge them by). */
+  RunReport(Mode mode, String playbook, List<HostResult> hosts, double seconds) {
+    this(mode, playbook, hosts, seconds, Map.of());
+  }
+
+  /** The classes of a host's changing steps, by step id (empty: none known). */
+  Map<String, DriftClass> classesOf(String host) {
+    return classes.getOrDefault(host, Map.of());
+  }
+
+  /** The class of a changing step of a host: drift, rollout, or unknown (never recorded). */
+  DriftClass classOf(String host, String stepId) {
+    return classes.getOrDefault(host, Map.of()).getOrDefault(stepId, DriftClass.UNKNOWN);
+  }
 
   String verb() {
     return mode.name().toLowerCase(java.util.Locale.ROOT);

@@ -65,6 +65,16 @@ abstract class RunVerb implements Callable<Integer> {
     return true;
   }
 
+  /** Where to write node_exporter's textfile (check, apply), or null. */
+  java.nio.file.Path metricsFile() {
+    return null;
+  }
+
+  /** apply --only drift: change only what drifted. */
+  boolean onlyDrift() {
+    return false;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -77,6 +87,9 @@ abstract class RunVerb implements Callable<Integer> {
     try {
       options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(reboot));
       Formats.check(common.format, mode());
+      if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
+        throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));
+      }
     } catch (IllegalArgumentException e) {
       err.println("plumb: " + e.getMessage());
       return 1;
@@ -86,6 +99,11 @@ abstract class RunVerb implements Callable<Integer> {
       return 1;
     }
     Catalog catalog = session.catalog();
+    // Drift or rollout: judged against each host's last convergence recorded in the ledger.
+    DriftLedger drift = DriftLedger.load(catalog, common.playbook);
+    if (onlyDrift()) {
+      options = options.withPolicy(drift.onlyDrift());
+    }
     Style style = Style.detect(common.noColor);
     Progress progress = new Progress(err, catalog.hosts().size(), style);
     Runner runner;
@@ -105,7 +123,8 @@ abstract class RunVerb implements Callable<Integer> {
     }
     List<HostResult> results = runner.run(catalog, options, progress::hostDone);
     progress.finish();
-    RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9);
+    RunReport report = new RunReport(mode(), common.playbook.toString(), results, (System.nanoTime() - start) / 1e9,
+        drift.classes(results));
     int exit = report.exitCode(detailedExitCode());
     String format = common.format.toLowerCase(Locale.ROOT);
     // Every output goes through the one redaction step: no secret is printed or recorded.
@@ -115,13 +134,19 @@ abstract class RunVerb implements Callable<Integer> {
     if (!finish(report, session, secrets, err)) {
       return exit == 0 ? 1 : exit;
     }
+    if (metricsFile() != null && !MetricsOutput.write(metricsFile(), report, exit, err)) {
+      return exit == 0 ? 1 : exit;
+    }
     if (recording()) {
       // Every rendering is committed, so `plumb show` prints the run in any format as it was.
       Recorder.Renderings all = new Recorder.Renderings(secrets.redact(render("json", report, exit, style)),
           secrets.redact(render("text", report, exit, new Style(false))),
           secrets.redact(render("markdown", report, exit, style)),
           mode() == Mode.PLAN ? null : secrets.redact(render("junit", report, exit, style)));
-      if (!Recorder.record(common.playbook, report, all, secrets, err)) {
+      // What this run saw converged, per resource: the next run tells drift from rollout by it.
+      java.util.Map<String, byte[]> converged = factsFrom() == null
+          ? drift.convergedFiles(report, options.holder().runId(), java.time.Instant.now()) : java.util.Map.of();
+      if (!Recorder.record(common.playbook, report, all, secrets, converged, err)) {
         return exit == 0 ? 1 : exit;
       }
     }

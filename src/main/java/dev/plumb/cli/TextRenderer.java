@@ -4,6 +4,7 @@ import dev.plumb.apply.HostResult;
 import dev.plumb.apply.HostResult.Outcome;
 import dev.plumb.apply.Mode;
 import dev.plumb.apply.StepResult;
+import dev.plumb.drift.DriftClass;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
@@ -26,14 +27,20 @@ final class TextRenderer {
     this.style = style;
   }
 
+  /** The report being rendered: each change's drift class is looked up in it. */
+  private RunReport report;
+
   String render(RunReport report) {
+    this.report = report;
     StringBuilder out = new StringBuilder();
     if (report.mode() == Mode.CHECK) {
       report.hosts().forEach(host -> out.append(checkLine(host)).append('\n'));
     } else {
       // Hosts whose blocks would read the same are shown once, headed by their count and names.
+      // The drift class of each change is part of the key: a host where a change is drift is never
+      // grouped with one where the same change is a rollout, even where the block would not say so.
       List<HostGroups.Group<HostResult>> groups = HostGroups.of(report.hosts(),
-          h -> List.of(verdict(h, report.mode()), body(h, report.mode())));
+          h -> List.of(verdict(h, report.mode()), body(h, report.mode()), report.classesOf(h.host())));
       for (HostGroups.Group<HostResult> g : groups) {
         HostResult first = g.members().get(0);
         out.append(style.bold(HostGroups.heading(g.members().stream().map(HostResult::host).toList())))
@@ -66,7 +73,7 @@ final class TextRenderer {
         .forEach(p -> out.append("  ").append(style.yellow("warning: " + p.render().replace("\n", "\n  "))).append('\n'));
     Map<String, StepResult> results = new java.util.LinkedHashMap<>();
     host.steps().forEach(r -> results.put(r.id(), r));
-    steps(out, plan, results);
+    steps(out, host.host(), plan, results);
     if (plan.rebootPlanned()) {
       out.append("  ").append(style.action(Action.RUN, "! reboot")).append(style.dim("   (reboot barrier: changes above take effect; verified by a new boot_id)")).append('\n');
       if (plan.blocked() && mode != Mode.APPLY) {
@@ -79,7 +86,7 @@ final class TextRenderer {
         out.append("  ").append(style.bold("after the reboot, planned again from the host's facts:")).append('\n');
         Map<String, StepResult> second = new java.util.LinkedHashMap<>();
         host.afterRebootSteps().forEach(r -> second.put(r.id(), r));
-        steps(out, after, second);
+        steps(out, host.host(), after, second);
       } else {
         out.append("  ").append(style.dim("after the reboot: planned again from the host's facts, nothing left to do")).append('\n');
       }
@@ -94,16 +101,16 @@ final class TextRenderer {
     out.append('\n');
   }
 
-  private void steps(StringBuilder out, HostPlan plan, Map<String, StepResult> results) {
+  private void steps(StringBuilder out, String host, HostPlan plan, Map<String, StepResult> results) {
     for (Step step : plan.steps()) {
       Change c = step.change();
       if (c.changes() || !c.notes().isEmpty() || !c.blockers().isEmpty()) {
-        step(out, step, results.get(step.id()));
+        step(out, host, step, results.get(step.id()));
       }
     }
   }
 
-  private void step(StringBuilder out, Step step, StepResult result) {
+  private void step(StringBuilder out, String host, Step step, StepResult result) {
     Change c = step.change();
     String head = c.action().symbol() + " " + step.id();
     out.append("  ").append(style.action(c.action(), head));
@@ -111,6 +118,9 @@ final class TextRenderer {
     meta.append(c.changes() ? c.action().word() : "no change");
     if (c.changes()) {
       meta.append(", ").append(c.label().word());
+      if (!step.handler()) {
+        meta.append(", ").append(report.classOf(host, step.id()).word());
+      }
       if (!(c.takesEffect() instanceof TakesEffect.Now)) {
         meta.append(", takes effect ").append(c.takesEffect().describe());
       }
@@ -171,10 +181,14 @@ final class TextRenderer {
       case CONVERGED -> name + "  " + style.green("ok") + (host.rebootPending() ? style.yellow("  (reboot pending)") : "");
       case CHANGED -> {
         // Handlers are consequences of the drift (a restart because a file changed), not drift.
-        List<String> ids = host.plan().orElseThrow().changes().stream()
-            .filter(st -> !st.handler()).map(Step::id).toList();
-        String what = ids.isEmpty() ? "reboot due" : String.join(", ", ids);
-        yield name + "  " + style.yellow("drift: " + what);
+        // Grouped by class: drift is what a scheduled correction fixes, a rollout waits for review.
+        Map<DriftClass, List<String>> byClass = new java.util.EnumMap<>(DriftClass.class);
+        host.plan().orElseThrow().changes().stream().filter(st -> !st.handler()).forEach(st -> byClass
+            .computeIfAbsent(report.classOf(host.host(), st.id()), k -> new java.util.ArrayList<>()).add(st.id()));
+        String what = byClass.isEmpty() ? "drift: reboot due" : byClass.entrySet().stream()
+            .map(e -> e.getKey().word() + ": " + String.join(", ", e.getValue()))
+            .collect(java.util.stream.Collectors.joining("; "));
+        yield name + "  " + style.yellow(what);
       }
       case LOCKED -> name + "  " + style.red("locked: " + host.leasedBy().orElse("an unknown holder"));
       case FAILED -> name + "  " + style.red("failed: " + String.join("; ", host.problems()));

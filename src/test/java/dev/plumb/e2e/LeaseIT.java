@@ -78,7 +78,7 @@ class LeaseIT {
     Plumb check = Plumb.run("check", "-i", inventory, playbook.toString());
     assertThat(check.exit()).as(check.toString()).isEqualTo(2);
     assertThat(check.out()).as(check.toString())
-        .containsPattern("(?m)^lab01  drift: .*\\(apply in progress by run \\S+ from \\S+ \\(pid " + first.pid() + "\\) since ");
+        .containsPattern("(?m)^lab01  (unknown|rollout|drift): .*\\(apply in progress by run \\S+ from \\S+ \\(pid " + first.pid() + "\\) since ");
 
     Plumb second = Plumb.run("apply", "--format", "json", "-i", inventory, playbook.toString());
     assertThat(second.exit()).as(second.toString()).isEqualTo(3);
