@@ -77,7 +77,7 @@ public final class HostRecords {
     Ref last = local.exactRef(ref);
     ObjectId expected = last == null ? ObjectId.zeroId() : last.getObjectId();
     for (int attempt = 0; ; attempt++) {
-      ObjectId commit = commit(local, expected.equals(ObjectId.zeroId()) ? null : expected, message, files, when);
+      ObjectId commit = Commits.write(local, expected.equals(ObjectId.zeroId()) ? null : expected, false, message, files, when);
       RemoteRefUpdate.Status status = pushOne(local, url, commit, ref, expected, timeoutSeconds);
       if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
         RefUpdate update = local.updateRef(ref);
@@ -117,38 +117,6 @@ public final class HostRecords {
     }
     Ref r = local.exactRef(ref);
     return r == null ? Optional.empty() : Optional.of(r.getObjectId());
-  }
-
-  private static ObjectId commit(Repository repo, ObjectId parent, String message, Map<String, byte[]> files, Instant when)
-      throws IOException {
-    try (ObjectInserter inserter = repo.newObjectInserter()) {
-      DirCache index = DirCache.newInCore();
-      DirCacheEditor editor = index.editor();
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        ObjectId blob = inserter.insert(Constants.OBJ_BLOB, file.getValue());
-        editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
-          @Override
-          public void apply(DirCacheEntry entry) {
-            entry.setFileMode(FileMode.REGULAR_FILE);
-            entry.setObjectId(blob);
-          }
-        });
-      }
-      editor.finish();
-      ObjectId tree = index.writeTree(inserter);
-      PersonIdent who = new PersonIdent("plumb", "plumb@localhost", when, ZoneOffset.UTC);
-      CommitBuilder commit = new CommitBuilder();
-      commit.setTreeId(tree);
-      if (parent != null) {
-        commit.setParentIds(parent);
-      }
-      commit.setAuthor(who);
-      commit.setCommitter(who);
-      commit.setMessage(message + "\n");
-      ObjectId id = inserter.insert(commit);
-      inserter.flush();
-      return id;
-    }
   }
 
   /**

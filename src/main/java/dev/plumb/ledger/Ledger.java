@@ -59,7 +59,7 @@ public final class Ledger implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       Ref tip = repo.exactRef(REF);
       ObjectId parent = tip == null ? null : tip.getObjectId();
-      ObjectId commit = commit(parent, message, files, when);
+      ObjectId commit = Commits.write(repo, parent, true, message, files, when);
       RefUpdate update = repo.updateRef(REF);
       update.setNewObjectId(commit);
       update.setExpectedOldObjectId(parent == null ? ObjectId.zeroId() : parent);
@@ -83,43 +83,6 @@ public final class Ledger implements AutoCloseable {
         }
         default -> throw new IOException("could not move " + REF + ": " + result);
       }
-    }
-  }
-
-  private ObjectId commit(ObjectId parent, String message, Map<String, byte[]> files, Instant when) throws IOException {
-    try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
-        RevWalk walk = new RevWalk(reader)) {
-      DirCache index = DirCache.newInCore();
-      DirCacheBuilder builder = index.builder();
-      if (parent != null) {
-        builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, walk.parseCommit(parent).getTree());
-      }
-      builder.finish();
-      DirCacheEditor editor = index.editor();
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        ObjectId blob = inserter.insert(Constants.OBJ_BLOB, file.getValue());
-        editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
-          @Override
-          public void apply(DirCacheEntry entry) {
-            entry.setFileMode(FileMode.REGULAR_FILE);
-            entry.setObjectId(blob);
-          }
-        });
-      }
-      editor.finish();
-      ObjectId tree = index.writeTree(inserter);
-      PersonIdent who = new PersonIdent("plumb", "plumb@localhost", when, java.time.ZoneOffset.UTC);
-      CommitBuilder commit = new CommitBuilder();
-      commit.setTreeId(tree);
-      if (parent != null) {
-        commit.setParentIds(parent);
-      }
-      commit.setAuthor(who);
-      commit.setCommitter(who);
-      commit.setMessage(message + "\n");
-      ObjectId id = inserter.insert(commit);
-      inserter.flush();
-      return id;
     }
   }
 
