@@ -3,19 +3,23 @@ package dev.plumb.modules;
 import dev.plumb.source.Sensitive;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jgit.diff.EditList;
+import org.eclipse.jgit.diff.HistogramDiff;
+import org.eclipse.jgit.diff.Sequence;
+import org.eclipse.jgit.diff.SequenceComparator;
 
 /**
  * Unified diffs of text, as {@code diff -u} prints them, for showing file changes in a plan.
  *
- * <p>Common leading and trailing lines are trimmed first, so the usual edit (a few lines in a
- * large config file) costs a tiny LCS table; a very large middle falls back to delete-all/add-all,
- * which is still a correct diff.
+ * <p>The edit script is JGit's HistogramDiff. The hunks are written here rather than by JGit's
+ * {@code DiffFormatter}, which works on bytes: plan text is Java strings (a lone surrogate or a
+ * CR must round-trip exactly), and every printed line goes through {@link Sensitive#redactLine}
+ * so a credential's value never shows, not even as context.
  */
 public final class TextDiff {
   private TextDiff() {}
 
   private static final int CONTEXT = 3;
-  private static final long MAX_TABLE = 4_000_000;
 
   private record Edit(char op, String line) {}
 
@@ -43,60 +47,59 @@ public final class TextDiff {
     return TextLines.split(text).stream().map(TextLines::strip).toList();
   }
 
+  /**
+   * The edit script by JGit's HistogramDiff (git's own algorithm, falling back to Myers when a
+   * line repeats too often), over the lines as strings: no table to cap, so a 3-line change in a
+   * 10,000-line nova.conf is a 3-line diff.
+   */
   private static List<Edit> edits(List<String> x, List<String> y) {
-    int pre = 0;
-    while (pre < x.size() && pre < y.size() && x.get(pre).equals(y.get(pre))) {
-      pre++;
+    EditList script = HISTOGRAM.diff(LINE_EQUALITY, new Lines(x), new Lines(y));
+    List<Edit> edits = new ArrayList<>(Math.max(x.size(), y.size()));
+    int a = 0;
+    for (org.eclipse.jgit.diff.Edit e : script) {
+      while (a < e.getBeginA()) {
+        edits.add(new Edit(' ', x.get(a++)));
+      }
+      for (; a < e.getEndA(); a++) {
+        edits.add(new Edit('-', x.get(a)));
+      }
+      for (int b = e.getBeginB(); b < e.getEndB(); b++) {
+        edits.add(new Edit('+', y.get(b)));
+      }
     }
-    int suf = 0;
-    while (suf < x.size() - pre && suf < y.size() - pre
-        && x.get(x.size() - 1 - suf).equals(y.get(y.size() - 1 - suf))) {
-      suf++;
-    }
-    List<Edit> edits = new ArrayList<>();
-    for (int i = 0; i < pre; i++) {
-      edits.add(new Edit(' ', x.get(i)));
-    }
-    middle(x.subList(pre, x.size() - suf), y.subList(pre, y.size() - suf), edits);
-    for (int i = x.size() - suf; i < x.size(); i++) {
-      edits.add(new Edit(' ', x.get(i)));
+    while (a < x.size()) {
+      edits.add(new Edit(' ', x.get(a++)));
     }
     return edits;
   }
 
-  private static void middle(List<String> x, List<String> y, List<Edit> out) {
-    int n = x.size();
-    int m = y.size();
-    if ((long) n * m > MAX_TABLE) {
-      x.forEach(l -> out.add(new Edit('-', l)));
-      y.forEach(l -> out.add(new Edit('+', l)));
-      return;
+  private static final HistogramDiff HISTOGRAM = new HistogramDiff();
+
+  /** Lines as JGit's diff sees them; each line keeps its newline, so a final line without one differs. */
+  private static final class Lines extends Sequence {
+    final List<String> lines;
+
+    Lines(List<String> lines) {
+      this.lines = lines;
     }
-    int[][] lcs = new int[n + 1][m + 1];
-    for (int i = n - 1; i >= 0; i--) {
-      for (int j = m - 1; j >= 0; j--) {
-        lcs[i][j] = x.get(i).equals(y.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-      }
-    }
-    int i = 0;
-    int j = 0;
-    while (i < n && j < m) {
-      if (x.get(i).equals(y.get(j))) {
-        out.add(new Edit(' ', x.get(i++)));
-        j++;
-      } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-        out.add(new Edit('-', x.get(i++)));
-      } else {
-        out.add(new Edit('+', y.get(j++)));
-      }
-    }
-    while (i < n) {
-      out.add(new Edit('-', x.get(i++)));
-    }
-    while (j < m) {
-      out.add(new Edit('+', y.get(j++)));
+
+    @Override
+    public int size() {
+      return lines.size();
     }
   }
+
+  private static final SequenceComparator<Lines> LINE_EQUALITY = new SequenceComparator<>() {
+    @Override
+    public boolean equals(Lines a, int ai, Lines b, int bi) {
+      return a.lines.get(ai).equals(b.lines.get(bi));
+    }
+
+    @Override
+    public int hash(Lines seq, int i) {
+      return seq.lines.get(i).hashCode();
+    }
+  };
 
   private static void appendHunks(StringBuilder out, List<Edit> edits) {
     int[] posA = new int[edits.size() + 1];

@@ -6,10 +6,14 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.plumb.Gens;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
@@ -21,6 +25,33 @@ class TextDiffTest {
     String d = TextDiff.unified("/f", "a\nb", "a\nb\n");
     assertThat(d).isEqualTo("--- /f\n+++ /f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n");
     assertThat(apply("a\nb", d)).isEqualTo("a\nb\n");
+  }
+
+  /**
+   * Debian's packaged nova.conf (nova-common 26.2.2, 10,164 lines, most of them repeated blank and
+   * comment lines): three one-line edits far apart print three small hunks. The LCS table this
+   * replaced gave up on a file this size and printed 8,396 lines.
+   */
+  @Test
+  void unified_threeEditsInARealTenThousandLineNovaConf_printsThreeSmallHunks() throws IOException {
+    String before;
+    try (InputStream in = new GZIPInputStream(TextDiffTest.class.getResourceAsStream("/diff/nova-common-26.2.2.conf.gz"))) {
+      before = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(TextDiff.lines(before)).hasSize(10_164);
+    String after = before
+        .replace("#cpu_allocation_ratio = <None>\n", "cpu_allocation_ratio = 4.0\n")
+        .replace("#enabled_filters = ComputeFilter,", "enabled_filters = PciPassthroughFilter,ComputeFilter,")
+        .replace("[pci]\n", "[pci]\nalias = {\"vendor_id\":\"10de\",\"product_id\":\"1db4\",\"name\":\"v100\"}\n");
+
+    String diff = TextDiff.unified("/etc/nova/nova.conf", before, after);
+
+    List<String> lines = TextDiff.lines(diff);
+    assertThat(lines.stream().filter(l -> l.startsWith("@@"))).hasSize(3);
+    assertThat(lines.stream().filter(l -> l.startsWith("-") && !l.startsWith("---"))).hasSize(2);
+    assertThat(lines.stream().filter(l -> l.startsWith("+") && !l.startsWith("+++"))).hasSize(3);
+    assertThat(lines).hasSizeLessThanOrEqualTo(2 + 3 * (1 + 2 * 3 + 2));
+    assertThat(apply(before, diff)).isEqualTo(after);
   }
 
   @Test
