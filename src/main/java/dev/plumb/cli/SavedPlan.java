@@ -109,12 +109,8 @@ final class SavedPlan {
     }
     List<Object> facts = new ArrayList<>();
     h.facts().get().asRead().forEach((fact, result) -> {
-      Map<String, Object> f = new LinkedHashMap<>();
-      if (fact instanceof Fact.File file) {
-        f.put("file", file.path());
-      } else if (fact instanceof Fact.Command cmd) {
-        f.put("command", cmd.script());
-      }
+      // Named as the plan's JSON names facts: every kind, globs too (kernel_cmdline reads grub.d/*.cfg).
+      Map<String, Object> f = PlanJson.factJson(fact);
       f.put("digest", FactResult.digest(result));
       text(result).ifPresent(t -> f.put("text", secrets.digestAll(t)));
       facts.add(f);
@@ -226,9 +222,10 @@ final class SavedPlan {
       return new SavedHost(name, Optional.empty(), String.valueOf(m.get("not_planned")), Map.of(), Map.of());
     }
     Map<Fact, SavedFact> facts = new LinkedHashMap<>();
-    for (Object o : (List<Object>) m.get("facts")) {
-      Map<String, Object> f = (Map<String, Object>) o;
-      Fact fact = f.containsKey("file") ? new Fact.File((String) f.get("file")) : new Fact.Command((String) f.get("command"));
+    List<Object> saved = (List<Object>) m.get("facts");
+    for (int i = 0; i < saved.size(); i++) {
+      Map<String, Object> f = (Map<String, Object>) saved.get(i);
+      Fact fact = PlanJson.fact(f, "hosts[" + name + "].facts[" + i + "]");
       facts.put(fact, new SavedFact((String) f.get("digest"), Optional.ofNullable((String) f.get("text"))));
     }
     Map<String, Object> plan = (Map<String, Object>) m.get("plan");
@@ -310,10 +307,12 @@ final class SavedPlan {
       if (nowDigest.equals(saved.digest())) {
         return;
       }
-      String what = fact instanceof Fact.File f ? f.path() : "the output of `" + ((Fact.Command) fact).script() + "`";
+      String what = fact instanceof Fact.File f ? f.path()
+          : fact instanceof Fact.Files g ? "the files matching " + g.glob()
+          : "the output of `" + ((Fact.Command) fact).script() + "`";
       Optional<String> nowText = now == null ? Optional.empty() : text(now).map(secrets::digestAll);
       if (saved.text().isPresent() && nowText.isPresent() && !saved.text().get().equals(nowText.get())) {
-        String label = fact instanceof Fact.File f ? f.path() : "command output";
+        String label = fact instanceof Fact.File f ? f.path() : fact instanceof Fact.Files g ? g.glob() : "command output";
         out.add(what + " moved:\n" + secrets.redact(TextDiff.unified(label, saved.text().get(), nowText.get())).stripTrailing());
       } else {
         out.add(what + " moved: " + saved.digest() + " when planned, " + nowDigest + " now");

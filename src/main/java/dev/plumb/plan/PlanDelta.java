@@ -79,7 +79,11 @@ public final class PlanDelta {
         && a.takesEffect().equals(b.takesEffect());
   }
 
-  /** Unified diffs of each file either writes (ref as "before"), else of the commands, else of the blockers. */
+  /**
+   * Unified diffs of each file either writes (ref as "before"), else of the commands; and of the
+   * blockers whenever they differ: a change the work tree blocks (a device id no host has) must
+   * say so beside the files it no longer writes.
+   */
   static String difference(Change atRef, Change now) {
     StringBuilder out = new StringBuilder();
     Set<String> paths = new LinkedHashSet<>(atRef.writes().keySet());
@@ -97,7 +101,15 @@ public final class PlanDelta {
       if (!before.equals(after)) {
         out.append(TextDiff.unified("plan", before, after));
       }
+    } else if (!atRef.blockers().equals(now.blockers())) {
+      out.append(TextDiff.unified("blockers", blockers(atRef), blockers(now)));
     }
+    return out.toString();
+  }
+
+  private static String blockers(Change c) {
+    StringBuilder out = new StringBuilder();
+    c.blockers().forEach(b -> out.append("blocked: ").append(b).append('\n'));
     return out.toString();
   }
 
@@ -105,7 +117,7 @@ public final class PlanDelta {
     StringBuilder out = new StringBuilder();
     out.append(c.action().word()).append(": ").append(c.before()).append(" -> ").append(c.after()).append('\n');
     c.commands().forEach(cmd -> out.append("$ ").append(cmd.shown()).append('\n'));
-    c.blockers().forEach(b -> out.append("blocked: ").append(b).append('\n'));
+    out.append(blockers(c));
     return out.toString();
   }
 

@@ -98,19 +98,51 @@ public final class PlanJson {
     m.put("notified_by", s.notifiedBy());
     List<Object> facts = new ArrayList<>();
     s.facts().forEach((fact, digest) -> {
-      Map<String, Object> f = new LinkedHashMap<>();
-      if (fact instanceof Fact.File file) {
-        f.put("file", file.path());
-      } else if (fact instanceof Fact.Files files) {
-        f.put("files", files.glob());
-      } else if (fact instanceof Fact.Command cmd) {
-        f.put("command", cmd.script());
-      }
+      Map<String, Object> f = factJson(fact);
       f.put("digest", digest);
       facts.add(f);
     });
     m.put("facts", facts);
     return m;
+  }
+
+  /**
+   * A fact as the plan's JSON names it: {@code {"file": path}}, {@code {"files": glob}} or {@code
+   * {"command": script}} (a mutable map, so a caller can add the fact's digest beside it). Saved
+   * plans name their facts the same way.
+   */
+  public static Map<String, Object> factJson(Fact fact) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    if (fact instanceof Fact.File file) {
+      f.put("file", file.path());
+    } else if (fact instanceof Fact.Files files) {
+      f.put("files", files.glob());
+    } else if (fact instanceof Fact.Command cmd) {
+      f.put("command", cmd.script());
+    } else {
+      throw new IllegalStateException("a fact kind without a JSON name: " + fact);
+    }
+    return f;
+  }
+
+  /**
+   * Reads a fact written by {@link #factJson}.
+   *
+   * @param where the field's place in the document, for the message
+   * @throws IllegalArgumentException when the object names no fact kind this plumb reads
+   */
+  public static Fact fact(Object json, String where) {
+    Obj f = new Obj(json, where);
+    if (f.has("file")) {
+      return Fact.file(f.string("file"));
+    }
+    if (f.has("files")) {
+      return Fact.files(f.string("files"));
+    }
+    if (f.has("command")) {
+      return Fact.command(f.string("command"));
+    }
+    throw new IllegalArgumentException("plan JSON: " + where + " has none of \"file\", \"files\", \"command\"");
   }
 
   private static Map<String, Object> takesEffect(TakesEffect t) {
@@ -201,10 +233,8 @@ public final class PlanJson {
     Map<Fact, String> facts = new LinkedHashMap<>();
     List<Object> fs = m.list("facts");
     for (int i = 0; i < fs.size(); i++) {
-      Obj f = new Obj(fs.get(i), m.where + ".facts[" + i + "]");
-      Fact fact = f.has("file") ? Fact.file(f.string("file"))
-          : f.has("files") ? Fact.files(f.string("files")) : Fact.command(f.string("command"));
-      facts.put(fact, f.string("digest"));
+      String where = m.where + ".facts[" + i + "]";
+      facts.put(fact(fs.get(i), where), new Obj(fs.get(i), where).string("digest"));
     }
     Change change = new Change(action(m), m.string("before"), m.string("after"), m.string("diff"), commands,
         takesEffect(new Obj(m.get("takes_effect"), m.where + ".takes_effect")), label(m), m.strings("notes"),

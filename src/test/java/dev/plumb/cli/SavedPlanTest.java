@@ -2,6 +2,7 @@ package dev.plumb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plumb.facts.Fact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
@@ -107,6 +108,23 @@ class SavedPlanTest {
     // Each host has its own files, so each has its own block.
     assertThat(apply.out()).contains("a  changed, verified", "b  changed, verified", "c  changed, verified");
     assertThat(Files.readString(dir.resolve("c.token"))).isEqualTo("token=tok-0123456789abc\n");
+  }
+
+  @Test
+  void savedPlan_keepsAGlobFact_soApplyComparesIt() throws Exception {
+    // kernel_cmdline reads /etc/default/grub.d/*.cfg as one glob fact; planning reads, never writes.
+    Path grubPlay = Files.writeString(dir.resolve("cmdline.yml"), """
+        - hosts: localhost
+          resources:
+            - kernel_cmdline: {present: [iommu=pt]}
+              name: iommu
+        """);
+    Cli saved = Cli.run("plan", "--no-color", "-o", plan.toString(), grubPlay.toString());
+    assertThat(saved.exit()).as(saved.toString()).isZero();
+
+    SavedPlan.SavedHost host = SavedPlan.read(plan).hosts().get("localhost");
+    assertThat(host.facts()).containsKey(Fact.files("/etc/default/grub.d/*.cfg"))
+        .allSatisfy((fact, digest) -> assertThat(fact).isNotEqualTo(Fact.command(null)));
   }
 
   @Test
