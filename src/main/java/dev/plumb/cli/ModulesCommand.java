@@ -21,7 +21,7 @@ final class ModulesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ModuleRegistry registry = ModuleRegistry.withBuiltins();
+    ModuleRegistry registry = Builtins.registry();
     if (type == null) {
       registry.all().forEach(m -> out.printf("%-18s %s%n", m.type(), m.description()));
       return 0;

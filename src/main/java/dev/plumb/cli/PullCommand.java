@@ -170,7 +170,7 @@ final class PullCommand implements Callable<Integer> {
         err.println("    fix: give --inventory as a path from the repository's root");
         return 1;
       }
-      ModuleRegistry registry = ModuleRegistry.withBuiltins();
+      ModuleRegistry registry = Builtins.registry();
       Catalog catalog;
       String me;
       try {

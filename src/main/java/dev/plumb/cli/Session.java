@@ -40,7 +40,7 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
     if (!askSecrets(common, err) || !common.vault.apply(err, System.getenv())) {
       return null;
     }
-    ModuleRegistry registry = ModuleRegistry.withBuiltins();
+    ModuleRegistry registry = Builtins.registry();
     try {
       Catalog catalog = Loader.load(new LoadRequest(common.playbook, Optional.ofNullable(common.inventory),
           common.extraVars, Optional.ofNullable(common.limit), common.tagSet(), registry), YamlModuleSpec::module);

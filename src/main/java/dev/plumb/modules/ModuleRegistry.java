@@ -7,20 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The resource types plumb knows: built-ins, registered by hand (no classpath scanning, so the JVM
- * starts fast), plus YAML modules loaded from a {@code modules/} directory.
+ * The resource types plumb knows: built-ins, registered by hand by the CLI ({@code cli.Builtins}:
+ * no classpath scanning, so the JVM starts fast), plus YAML modules loaded from a {@code modules/}
+ * directory.
  */
 public final class ModuleRegistry {
   private final Map<String, Module> byType = new LinkedHashMap<>();
   private final java.util.List<HostLint> lints = new java.util.ArrayList<>();
-
-  /** A registry with every built-in module. */
-  public static ModuleRegistry withBuiltins() {
-    ModuleRegistry registry = new ModuleRegistry();
-    BuiltinModules.all().forEach(registry::register);
-    BuiltinModules.lints().forEach(registry::register);
-    return registry;
-  }
 
   public static ModuleRegistry empty() {
     return new ModuleRegistry();

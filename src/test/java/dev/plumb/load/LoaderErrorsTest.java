@@ -327,7 +327,7 @@ class LoaderErrorsTest {
 
   @Test
   void closedSetValue_outsideTheSet_isReportedOnceWithDidYouMean() {
-    var registry = dev.plumb.modules.ModuleRegistry.withBuiltins();
+    var registry = dev.plumb.cli.Builtins.registry();
     java.util.function.BiFunction<String, java.util.Map<String, Object>, java.util.List<String>> check = (type, plain) -> {
       var module = registry.find(type).orElseThrow();
       var problems = new dev.plumb.source.Problems();

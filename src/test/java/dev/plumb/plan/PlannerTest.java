@@ -97,7 +97,7 @@ class PlannerTest {
 
   @Test
   void plan_moduleDeclaredTypeOrder_putsCudaAfterTheDriverWhateverTheDeclarationOrder() {
-    var registry = dev.plumb.modules.ModuleRegistry.withBuiltins();
+    var registry = dev.plumb.cli.Builtins.registry();
     var cudaModule = registry.find("cuda_toolkit").orElseThrow();
     var driverModule = registry.find("nvidia_driver").orElseThrow();
     var cuda = new dev.plumb.load.Resource("cuda_toolkit[8.0.27]", "8.0.27", cudaModule,

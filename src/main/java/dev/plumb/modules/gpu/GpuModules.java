@@ -4,7 +4,7 @@ import dev.plumb.modules.HostLint;
 import dev.plumb.modules.Module;
 import java.util.List;
 
-/** The GPU host modules and their cross-resource lints, for BuiltinModules. */
+/** The GPU host modules and their cross-resource lints, registered by {@code cli.Builtins}. */
 public final class GpuModules {
   private GpuModules() {}
 
