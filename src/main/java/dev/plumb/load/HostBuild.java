@@ -202,6 +202,7 @@ final class HostBuild {
         }
       }
     }
+    oneWriterPerOwnedFile(out);
     List<HostLint.Declared> declared = out.stream().map(r -> new HostLint.Declared(r.id(), r.module(), r.params(), r.notifies())).toList();
     for (HostLint lint : lints) {
       try {
@@ -214,6 +215,59 @@ final class HostBuild {
       }
     }
     return out;
+  }
+
+  /**
+   * A file whose whole content one resource decides has no other writer on the host: two writers
+   * of one path rewrite it in turn on every run (kernel_module {name: vfio} and pci_passthrough
+   * both wrote /etc/modules-load.d/vfio.conf: the initramfs was rebuilt, and with --reboot
+   * if-needed the host rebooted, on every apply). Reported once per path and pair, at the later
+   * one. Writers are indexed by path (hosts with 10,000 resources load in this pass too).
+   */
+  private void oneWriterPerOwnedFile(List<Resource> resources) {
+    Map<String, List<Resource>> owners = new LinkedHashMap<>();
+    Map<String, List<Resource>> writers = new java.util.HashMap<>();
+    List<Map.Entry<Resource, java.nio.file.PathMatcher>> globWriters = new ArrayList<>();
+    for (Resource r : resources) {
+      try {
+        new java.util.TreeSet<>(r.module().owns(r.params())).forEach(p -> owners.computeIfAbsent(p, k -> new ArrayList<>()).add(r));
+        for (String w : r.module().writes(r.params())) {
+          if (isGlob(w)) {
+            globWriters.add(Map.entry(r, java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + w)));
+          } else {
+            writers.computeIfAbsent(w, k -> new ArrayList<>()).add(r);
+          }
+        }
+      } catch (RuntimeException e) {
+        // parameters the checks above refused: that error is the one to show
+      }
+    }
+    Set<String> reported = new HashSet<>();
+    owners.forEach((path, owning) -> {
+      Set<Resource> all = new LinkedHashSet<>(writers.getOrDefault(path, List.of()));
+      globWriters.stream().filter(g -> g.getValue().matches(java.nio.file.Path.of(path))).forEach(g -> all.add(g.getKey()));
+      for (Resource owner : owning) {
+        for (Resource other : all) {
+          if (other == owner) {
+            continue;
+          }
+          Resource earlier = owner.order() < other.order() ? owner : other;
+          Resource later = earlier == owner ? other : owner;
+          if (!reported.add(path + " " + earlier.id() + " " + later.id())) {
+            continue;
+          }
+          problems.error(later.mark(), later.id() + " and " + earlier.id() + " (" + earlier.mark() + ") both write " + path
+              + ": " + owner.id() + " writes the whole file, so every run would rewrite it back and forth (and rebuild the"
+              + " initramfs, or reboot, every time)",
+              "keep one writer of " + path + ": remove " + other.id() + " if " + owner.id() + " already covers it, or give one"
+              + " of them another file");
+        }
+      }
+    });
+  }
+
+  private static boolean isGlob(String path) {
+    return path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0;
   }
 
   private List<String> resolve(List<Ref> refs, boolean handlers) {

@@ -161,4 +161,11 @@ public final class FileModule implements Module {
   public Set<String> writes(Params params) {
     return Set.of(params.string("path"));
   }
+
+  /** Its content when declared (content, lines) or absent; present alone leaves the content to others. */
+  @Override
+  public Set<String> owns(Params params) {
+    boolean whole = params.has("content") || params.has("lines") || params.string("state").equals("absent");
+    return whole ? writes(params) : Set.of();
+  }
 }

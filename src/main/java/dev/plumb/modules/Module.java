@@ -54,4 +54,13 @@ public interface Module {
   default Set<String> writes(Params params) {
     return Set.of();
   }
+
+  /**
+   * The paths of {@link #writes} whose whole content this resource decides (not a line, key or
+   * token in them). Another resource of the host writing one of them is a load error: the two
+   * would rewrite the file in turn on every run (and with it rebuild an initramfs, or reboot).
+   */
+  default Set<String> owns(Params params) {
+    return Set.of();
+  }
 }

@@ -146,6 +146,11 @@ public final class CudaToolkit implements Module {
     return Set.of(dir(params) + "/" + MARKER);
   }
 
+  @Override
+  public Set<String> owns(Params params) {
+    return writes(params);
+  }
+
   private static final Pattern TXT = Pattern.compile("CUDA Version\\s+(\\d+(?:\\.\\d+)*)");
   private static final Pattern JSON = Pattern.compile("\"cuda\"\\s*:\\s*\\{[^}]*?\"version\"\\s*:\\s*\"(\\d+(?:\\.\\d+)*)\"");
   private static final Pattern NVCC = Pattern.compile("release [\\d.]+, V(\\d+(?:\\.\\d+)*)");

@@ -79,6 +79,13 @@ public final class KernelModule implements Module {
     return Set.of(loadFile(name), optionsFile(name));
   }
 
+  /** The options file only when options are declared: without them it is left alone. */
+  @Override
+  public Set<String> owns(Params params) {
+    String name = params.string("name");
+    return params.has("options") ? Set.of(loadFile(name), optionsFile(name)) : Set.of(loadFile(name));
+  }
+
   @Override
   public Change diff(Params params, FactSet facts) {
     String name = params.string("name");

@@ -90,6 +90,11 @@ public final class ModuleBlacklist implements Module {
     return Set.of(params.string("file"));
   }
 
+  @Override
+  public Set<String> owns(Params params) {
+    return writes(params);
+  }
+
   /** The whole file: modules in sorted order, each with blacklist, install and options lines. */
   static String render(List<String> modules, boolean installFalse, Map<String, String> options) {
     Set<String> names = new TreeSet<>(modules);

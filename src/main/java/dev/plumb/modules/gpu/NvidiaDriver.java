@@ -99,6 +99,11 @@ public final class NvidiaDriver implements Module {
     return params.bool("uvm") ? Set.of(UVM_FILE) : Set.of();
   }
 
+  @Override
+  public Set<String> owns(Params params) {
+    return writes(params);
+  }
+
   /** Installer checks shared with cuda_toolkit: missing, or a checksum that is not the playbook's. */
   static Optional<String> installerProblem(FactSet facts, String path, String wantSha) {
     FactResult.Output out = facts.command(shaFact(path).script());

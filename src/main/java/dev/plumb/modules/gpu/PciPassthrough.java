@@ -96,6 +96,11 @@ public final class PciPassthrough implements Module {
         : Set.of(params.string("file"), params.string("modules_load_file"));
   }
 
+  @Override
+  public Set<String> owns(Params params) {
+    return writes(params);
+  }
+
   static boolean removeAudio(Params params) {
     return params.optional("remove").filter("audio"::equals).isPresent();
   }
