@@ -22,6 +22,19 @@ modname() { printf '%s\n' "$1" | tr - _; }
 
 mod_loaded() { [ "$(cat "$SYS/module/$(modname "$1")/initstate" 2>/dev/null)" = live ]; }
 
+mod_builtin() { # built into the kernel (profile ubuntu2204: vfio, vfio-pci, ...): listed in modules.builtin
+  [ -f "$ROOT/lib/modules/$KVER/modules.builtin" ] || return 1
+  sed 's#^.*/##; s#\.ko.*$##' "$ROOT/lib/modules/$KVER/modules.builtin" | tr - _ | grep -qx "$(modname "$1")"
+}
+
+proc_modules_sync() { # /proc/modules (only where the profile has it) lists the live modules, as the kernel does
+  [ -f "$ROOT/proc/modules" ] || return 0
+  for _pm in "$SYS"/module/*/initstate; do
+    [ "$(cat "$_pm" 2>/dev/null)" = live ] || continue
+    _pn=${_pm%/initstate}; printf '%s 16384 0 - Live 0x0000000000000000\n' "${_pn##*/}"
+  done >"$ROOT/proc/modules"
+}
+
 mod_ko() { # path of the module file on disk, empty when absent
   _u=$(modname "$1"); _d=$(printf '%s\n' "$_u" | tr _ -)
   find "$ROOT/lib/modules/$KVER" \( -name "$_u.ko" -o -name "$_d.ko" \) 2>/dev/null | sort | head -n 1
@@ -48,9 +61,10 @@ mod_holders() { # loaded modules that use $1
 mod_mark_loaded() {
   mkdir -p "$SYS/module/$(modname "$1")"
   echo live >"$SYS/module/$(modname "$1")/initstate"
+  proc_modules_sync
 }
 
-mod_mark_unloaded() { rm -rf "${SYS:?}/module/$(modname "$1")"; }
+mod_mark_unloaded() { rm -rf "${SYS:?}/module/$(modname "$1")"; proc_modules_sync; }
 
 # PCI devices: /sys/bus/pci/devices/<addr> -> ../../../devices/pci0000:00/<addr>
 pci_addrs() { for _p in "$SYS"/bus/pci/devices/*; do [ -e "$_p" ] && echo "${_p##*/}"; done; }
@@ -107,8 +121,10 @@ install_cmd() { # install COMMAND for a module in CONF, if any
 }
 
 vfio_ids() { # vfio_ids CONF CMDLINE : vendor:device ids claimed by vfio-pci, one a line
+  # A built-in vfio-pci never reads modprobe.d: only vfio-pci.ids= on the command line counts.
+  _vconf=$1; if mod_builtin vfio_pci; then _vconf=; fi
   {
-    printf '%s\n' "$1" | sed 's/#.*//' | awk '$1 == "options" && ($2 == "vfio-pci" || $2 == "vfio_pci") {
+    printf '%s\n' "$_vconf" | sed 's/#.*//' | awk '$1 == "options" && ($2 == "vfio-pci" || $2 == "vfio_pci") {
       for (i = 3; i <= NF; i++) if ($i ~ /^ids=/) { sub(/^ids=/, "", $i); print $i } }'
     printf '%s\n' "$2" | cmdline_param vfio-pci.ids
     printf '%s\n' "$2" | cmdline_param vfio_pci.ids
@@ -128,6 +144,7 @@ nvidia_proc_version() { # /proc/driver/nvidia/version for a loaded module of ver
 mod_load() { # mod_load MODULE CONF CMDLINE
   local _n _dep _drv _bound _cands _ids _a # recursive (dependencies): dash and busybox sh have local
   _n=$(modname "$1")
+  mod_builtin "$_n" && return 0 # modprobe of a built-in module succeeds and does nothing
   [ -n "$(mod_ko "$_n")" ] || { echo "modprobe: FATAL: Module $1 not found in directory /lib/modules/$KVER" >&2; return 1; }
   for _dep in $(mod_deps "$_n"); do mod_loaded "$_dep" || mod_load "$_dep" "$2" "$3" || return 1; done
   mod_loaded "$_n" && return 0
@@ -154,6 +171,7 @@ mod_load() { # mod_load MODULE CONF CMDLINE
 
 mod_unload() { # mod_unload MODULE
   _n=$(modname "$1")
+  if mod_builtin "$_n"; then echo "modprobe: FATAL: Module $_n is builtin." >&2; return 1; fi
   mod_loaded "$_n" || return 0
   _hold=$(mod_holders "$_n" | tr '\n' ' ')
   if [ -n "$_hold" ]; then echo "modprobe: FATAL: Module $_n is in use." >&2; return 1; fi

@@ -109,7 +109,7 @@ public final class Assert implements Module {
     Condition c = condition(params).orElseThrow();
     return switch (c.kind()) {
       case "iommu_groups_nonempty", "driver_bound" -> List.of(PciDevices.FACT);
-      case "module_loaded" -> List.of(GpuFacts.LOADED_MODULES);
+      case "module_loaded" -> List.of(GpuFacts.LOADED_MODULES, GpuFacts.BUILTIN.fact());
       case "file_contains" -> List.of(Fact.file(c.arg("path")));
       default -> List.of(Fact.command(c.text()));
     };
@@ -133,7 +133,8 @@ public final class Assert implements Module {
             : Optional.of(d.get().address() + " is bound to " + (driver == null ? "no driver" : driver) + ", not " + c.arg("driver"));
       }
       case "module_loaded" -> {
-        return GpuFacts.loadedModules(facts).contains(GpuFacts.moduleName(c.text())) ? Optional.empty()
+        // Built-in modules are not in /proc/modules (nor have an initstate) and are always loaded.
+        return GpuFacts.loadedOrBuiltin(facts, c.text()) ? Optional.empty()
             : Optional.of("module " + c.text() + " is not loaded");
       }
       case "file_contains" -> {

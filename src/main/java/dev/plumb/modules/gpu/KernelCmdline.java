@@ -124,21 +124,34 @@ public final class KernelCmdline implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    return List.of(Fact.file(DEFAULT_GRUB), GRUB_D.fact(), Fact.file(GRUB_CFG), Fact.file(GRUB2_CFG), EFI_CFGS.fact(), GRUBBY,
-        Fact.file(PROC_CMDLINE), GpuFacts.TOOLS);
+    return FACTS;
   }
+
+  static final List<Fact> FACTS = List.of(Fact.file(DEFAULT_GRUB), GRUB_D.fact(), Fact.file(GRUB_CFG), Fact.file(GRUB2_CFG), EFI_CFGS.fact(), GRUBBY,
+        Fact.file(PROC_CMDLINE), GpuFacts.TOOLS);
 
   @Override
   public Set<String> writes(Params params) {
-    // grub.d drop-ins are edited where they set the variable; grub-mkconfig writes grub.cfg (an
-    // EFI one too on hosts booted that way).
-    return Set.of(DEFAULT_GRUB, GRUB_D_GLOB, GRUB_CFG, GRUB2_CFG, EFI_CFG_GLOB);
+    return WRITES;
   }
+
+  // grub.d drop-ins are edited where they set the variable; grub-mkconfig writes grub.cfg (an
+  // EFI one too on hosts booted that way).
+  static final Set<String> WRITES = Set.of(DEFAULT_GRUB, GRUB_D_GLOB, GRUB_CFG, GRUB2_CFG, EFI_CFG_GLOB);
 
   @Override
   public Change diff(Params params, FactSet facts) {
     List<String> present = params.strings("present").stream().map(String::strip).toList();
     List<String> absent = params.strings("absent").stream().map(String::strip).toList();
+    return converge(present, absent, facts);
+  }
+
+  /**
+   * The command line converged to these tokens, configured and next boot (from {@link #facts}):
+   * also how pci_passthrough puts vfio-pci.ids= there when vfio-pci is built in, so the grub
+   * files are edited one way only.
+   */
+  static Change converge(List<String> present, List<String> absent, FactSet facts) {
     Set<String> tools = GpuFacts.tools(facts);
     String want = describe(present, absent);
 

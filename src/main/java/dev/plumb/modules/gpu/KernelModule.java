@@ -70,7 +70,7 @@ public final class KernelModule implements Module {
   @Override
   public List<Fact> facts(Params params) {
     String name = params.string("name");
-    return List.of(GpuFacts.LOADED_MODULES, Fact.file(loadFile(name)), Fact.file(optionsFile(name)));
+    return List.of(GpuFacts.LOADED_MODULES, GpuFacts.BUILTIN.fact(), Fact.file(loadFile(name)), Fact.file(optionsFile(name)));
   }
 
   @Override
@@ -90,7 +90,14 @@ public final class KernelModule implements Module {
   public Change diff(Params params, FactSet facts) {
     String name = params.string("name");
     boolean wantLoaded = params.string("state").equals("loaded");
-    boolean loaded = GpuFacts.loadedModules(facts).contains(GpuFacts.moduleName(name));
+    // A built-in module never appears in /proc/modules and cannot be loaded or removed: it is loaded.
+    boolean builtin = GpuFacts.builtin(facts).running().contains(GpuFacts.moduleName(name));
+    boolean loaded = builtin || GpuFacts.loadedModules(facts).contains(GpuFacts.moduleName(name));
+    if (builtin && !wantLoaded) {
+      return Change.of(Action.DELETE, "built into the kernel", "absent", List.of())
+          .withBlocker(name + " is built into the running kernel (/lib/modules/$(uname -r)/modules.builtin): it cannot be "
+              + "unloaded; keep it from binding a device with the device's driver_override or modprobe.blacklist instead");
+    }
     List<Change> parts = new ArrayList<>();
     String bootContent = wantLoaded && params.bool("boot") ? GpuModules.MANAGED_HEADER + " (kernel_module)\n" + name + "\n" : null;
     FileChange.converge(facts, loadFile(name), bootContent).ifPresent(parts::add);

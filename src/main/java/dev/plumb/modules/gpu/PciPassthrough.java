@@ -81,8 +81,9 @@ public final class PciPassthrough implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    List<Fact> facts = new ArrayList<>(List.of(PciDevices.FACT, GpuFacts.LOADED_MODULES,
+    List<Fact> facts = new ArrayList<>(List.of(PciDevices.FACT, GpuFacts.LOADED_MODULES, GpuFacts.BUILTIN.fact(),
         Fact.file(params.string("file")), Fact.file(params.string("modules_load_file"))));
+    facts.addAll(KernelCmdline.FACTS);
     if (removeAudio(params)) {
       facts.add(Fact.file(UDEV_RULE));
     }
@@ -91,14 +92,16 @@ public final class PciPassthrough implements Module {
 
   @Override
   public Set<String> writes(Params params) {
-    return removeAudio(params)
-        ? Set.of(params.string("file"), params.string("modules_load_file"), UDEV_RULE)
-        : Set.of(params.string("file"), params.string("modules_load_file"));
+    Set<String> out = new TreeSet<>(owns(params));
+    out.addAll(KernelCmdline.WRITES); // vfio-pci.ids= when vfio-pci is built in: tokens, not whole files
+    return out;
   }
 
   @Override
   public Set<String> owns(Params params) {
-    return writes(params);
+    return removeAudio(params)
+        ? Set.of(params.string("file"), params.string("modules_load_file"), UDEV_RULE)
+        : Set.of(params.string("file"), params.string("modules_load_file"));
   }
 
   static boolean removeAudio(Params params) {
@@ -145,10 +148,27 @@ public final class PciPassthrough implements Module {
 
   /** The modprobe.d content: vfio-pci ids (sorted, unique) and softdeps so vfio-pci binds first. */
   static String modprobeConf(List<PciDevices.Device> devices) {
+    return modprobeConf(devices, false);
+  }
+
+  /** vfio-pci ids of the devices, sorted and unique: {@code 10de:10f0,10de:1b80}. */
+  static String ids(List<PciDevices.Device> devices) {
     Set<String> ids = new TreeSet<>();
     devices.forEach(d -> ids.add(d.id()));
+    return String.join(",", ids);
+  }
+
+  /**
+   * With vfio-pci built in (builtinVfio), modprobe never reads its options: the ids go on the
+   * kernel command line instead and this file keeps only the softdeps.
+   */
+  static String modprobeConf(List<PciDevices.Device> devices, boolean builtinVfio) {
     StringBuilder s = new StringBuilder(GpuModules.MANAGED_HEADER + " (pci_passthrough); edits here are overwritten\n");
-    s.append("options vfio-pci ids=").append(String.join(",", ids)).append('\n');
+    if (builtinVfio) {
+      s.append("# vfio-pci is built into the kernel: its ids are vfio-pci.ids= on the kernel command line\n");
+    } else {
+      s.append("options vfio-pci ids=").append(ids(devices)).append('\n');
+    }
     s.append("softdep nouveau pre: vfio-pci\n");
     s.append("softdep nvidia pre: vfio-pci\n");
     if (devices.stream().anyMatch(PciDevices.Device::isAudio)) {
@@ -195,7 +215,16 @@ public final class PciPassthrough implements Module {
     }
     List<PciDevices.Device> devices = passedThrough(gpus, pci, removeAudio);
     List<Change> parts = new ArrayList<>();
-    FileChange.converge(facts, params.string("file"), modprobeConf(devices)).ifPresent(parts::add);
+    // Ubuntu 20.04 and later build vfio-pci in (CONFIG_VFIO_PCI=y): `options vfio-pci ids=` does
+    // nothing there, only vfio-pci.ids= on the command line of the kernel that boots next binds.
+    boolean builtinVfio = GpuFacts.builtin(facts).next().contains(GpuFacts.Builtin.VFIO_PCI);
+    FileChange.converge(facts, params.string("file"), modprobeConf(devices, builtinVfio)).ifPresent(parts::add);
+    if (builtinVfio) {
+      Change cmdline = KernelCmdline.converge(List.of("vfio-pci.ids=" + ids(devices)), List.of(), facts);
+      if (cmdline.changes()) {
+        parts.add(cmdline);
+      }
+    }
     FileChange.converge(facts, params.string("modules_load_file"), MODULES_LOAD).ifPresent(parts::add);
     List<String> notes = new ArrayList<>();
     List<Command> runtime = new ArrayList<>();

@@ -1,0 +1,100 @@
+package dev.plumb.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plumb.lab.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 15, the host side: the shipped hypervisor playbook on the host shapes operators have
+ * (lab knobs in lab/README.md). Each test works on its own host and resets it first. The default
+ * profile's run of the same playbook is RebootIT's first test.
+ */
+class GpuHostShapesIT {
+  private static final String HYPERVISOR = "playbooks/gpu-hypervisor.yml";
+
+  private static Lab lab;
+  private static String inventory;
+
+  @BeforeAll
+  static void up() {
+    lab = Lab.up(1);
+    inventory = lab.inventory().toString();
+  }
+
+  @AfterAll
+  static void down() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private static String driver(String host, String address) {
+    String link = lab.exec(host, "sh", "-c", "readlink /sys/bus/pci/devices/" + address + "/driver || true").strip();
+    return link.substring(link.lastIndexOf('/') + 1);
+  }
+
+  private static Plumb apply(String host) {
+    return Plumb.run("apply", "--format", "json", "--reboot", "if-needed", "-i", inventory, "-l", host,
+        "-e", "openstack_cloud=lab", HYPERVISOR);
+  }
+
+  /** A second apply changes nothing and runs no command, in one exec channel. */
+  private static void secondApplyRunsNothing(String host) {
+    int reboots = lab.reboots(host);
+    Plumb again = apply(host);
+    assertThat(again.exit()).as(again.toString()).isZero();
+    Plumb.Host second = again.json().host(host);
+    assertThat(second.outcome()).as(second.toString()).isEqualTo("converged");
+    assertThat(second.steps()).isNotEmpty().allSatisfy(step -> {
+      assertThat(step.action()).as(step.id()).isEqualTo("none");
+      assertThat(step.commandsRun()).as(step.id() + " commands_run").isZero();
+    });
+    assertThat(second.flag("reboot_pending")).isFalse();
+    assertThat(lab.reboots(host)).as("reboots after the second apply").isEqualTo(reboots);
+  }
+
+  @Test
+  void ubuntu2204_vfioPciBuiltIn_idsOnTheCommandLine_oneReboot_thenASecondApplyRunsNothing(@TempDir Path dir) throws Exception {
+    String host = "lab01";
+    lab.set(host, "profile=ubuntu2204");
+    try {
+      lab.reset(host);
+      assertThat(lab.exec(host, "cat", "/proc/modules")).contains("nouveau ").doesNotContain("vfio");
+
+      Plumb apply = apply(host);
+      assertThat(apply.exit()).as(apply.toString()).isZero();
+      assertThat(apply.json().host(host).flag("rebooted")).isTrue();
+      assertThat(lab.reboots(host)).as("reboots").isEqualTo(1);
+      // modprobe.d options are never read by a built-in vfio-pci: only the command line binds.
+      assertThat(lab.exec(host, "cat", "/proc/cmdline").strip().split(" "))
+          .contains("intel_iommu=on", "iommu=pt", "vfio-pci.ids=10de:10f0,10de:1b80");
+      assertThat(lab.exec(host, "cat", "/etc/modprobe.d/vfio.conf")).doesNotContain("options vfio-pci");
+      assertThat(driver(host, "0000:42:00.0")).as("GPU driver").isEqualTo("vfio-pci");
+      assertThat(driver(host, "0000:42:00.1")).as("audio driver").isEqualTo("vfio-pci");
+      assertThat(lab.exec(host, "cat", "/proc/modules")).as("built-in modules are not in /proc/modules").doesNotContain("vfio");
+
+      secondApplyRunsNothing(host);
+
+      // Built in, vfio_pci is loaded although no /proc/modules line or initstate says so.
+      Path builtin = dir.resolve("builtin.yml");
+      Files.writeString(builtin, """
+          - hosts: hypervisors
+            resources:
+              - kernel_module: {name: vfio-pci, boot: false}
+              - assert: {that: {module_loaded: vfio_pci}}
+                name: vfio-pci-loaded
+          """);
+      Plumb check = Plumb.run("check", "-i", inventory, "-l", host, builtin.toString());
+      assertThat(check.exit()).as(check.toString()).isZero();
+      assertThat(check.out()).contains(host + "  ok");
+    } finally {
+      lab.set(host, "profile=default");
+    }
+  }
+}
