@@ -63,9 +63,9 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
       if [ "$n" != "$size" ] || [ "$got" != "$sum" ]; then
         echo "plumb: $p: received $n of $size bytes (sha256 ${got%${got#????????????}}, planned ${sum%${sum#????????????}}); the transfer was cut, $p was left as it was" >&2; exit 18
       fi
-      if [ -e "$p" ]; then chown "$(stat -c %u:%g -- "$p")" "$t"; fi
+      if [ -e "$p" ]; then chown "$(stat -L -c %u:%g -- "$p")" "$t"; fi
       if [ -n "$mode" ]; then chmod "$mode" "$t"
-      elif [ -e "$p" ]; then chmod "$(stat -c %a -- "$p")" "$t"
+      elif [ -e "$p" ]; then chmod "$(stat -L -c %a -- "$p")" "$t"
       else chmod 644 "$t"; fi
       mv -f -- "$t" "$p"; trap - EXIT""";
 

@@ -24,6 +24,9 @@ public final class FileModule implements Module {
       Param.optional("mode", Param.Type.STRING, null, "Octal mode, e.g. \"0644\" (quote it in YAML)."),
       Param.optional("owner", Param.Type.STRING, null, "Owning user name."),
       Param.optional("group", Param.Type.STRING, null, "Owning group name."),
+      Param.optional("follow", Param.Type.BOOL, "false",
+          "When path is a symbolic link: manage the file it points to (content, mode, owner). Without it,"
+              + " plumb never changes a file through a link: a link at path blocks the resource."),
       Param.oneOf("state", "present",
           "present or absent. Present without content or lines creates an empty file if missing and"
               + " leaves an existing file's content alone.", "present", "absent"));
@@ -73,14 +76,44 @@ public final class FileModule implements Module {
     String path = params.string("path");
     List<Fact> facts = new ArrayList<>();
     facts.add(Fact.file(path));
+    if (changesTheFile(params)) {
+      facts.add(Fact.command(linkScript(path)));
+    }
     if (wantsStat(params)) {
       facts.add(Fact.command(statScript(path)));
     }
     return facts;
   }
 
+  /** The mode and owner of the file itself, or of the file a link at path points to (-L). */
   static String statScript(String path) {
-    return "stat -c '%a %U %G' -- " + Shell.quote(path);
+    return "stat -L -c '%a %U %G' -- " + Shell.quote(path);
+  }
+
+  /**
+   * Nothing when path is not a symbolic link; else two lines: the link's own target (as {@code
+   * ls -l} shows it, for the message) and the path it resolves to.
+   */
+  static String linkScript(String path) {
+    String p = Shell.quote(path);
+    return "if [ -L " + p + " ]; then readlink -- " + p + "; readlink -f -- " + p + " || echo; fi; true";
+  }
+
+  /** A symbolic link at the path: what it says, and where it leads (empty when it leads nowhere). */
+  private record Link(String target, String resolved) {}
+
+  private static Optional<Link> link(FactSet facts, String path) {
+    List<String> lines = facts.command(linkScript(path)).text().lines().toList();
+    if (lines.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Link(lines.get(0), lines.size() > 1 ? lines.get(1).strip() : ""));
+  }
+
+  /** Declares content or attributes: what a link at the path would let a write change elsewhere. */
+  private static boolean changesTheFile(Params params) {
+    return !params.string("state").equals("absent") && (params.has("content") || params.has("lines")
+        || params.has("mode") || params.has("owner") || params.has("group"));
   }
 
   private static boolean wantsStat(Params params) {
@@ -97,13 +130,30 @@ public final class FileModule implements Module {
     }
     Optional<String> wanted = wantedContent(params);
     String mode = params.optional("mode").orElse(null);
+    Optional<Link> link = changesTheFile(params) ? link(facts, path) : Optional.empty();
+    if (link.isPresent()) {
+      // chmod and the content read follow a link, and the atomic write would replace it: a link
+      // someone put at a managed path must not redirect plumb's writes (nor show what it points to).
+      Link l = link.get();
+      if (!params.bool("follow")) {
+        return Change.of(Action.UPDATE, "symbolic link to " + l.target(), "a file", List.of())
+            .withBlocker(path + " is a symbolic link to " + l.target() + "; plumb does not change a file through a"
+                + " link: declare follow: true to manage the file it points to, or remove the link");
+      }
+      if (l.resolved().isEmpty() || l.resolved().equals(path)) {
+        return Change.of(Action.UPDATE, "symbolic link to " + l.target(), "a file", List.of())
+            .withBlocker(path + " is a symbolic link to " + l.target() + ", which cannot be resolved (a loop, or a"
+                + " missing directory on the way): follow has no file to manage");
+      }
+      path = l.resolved(); // write and chmod the file itself: the link stays a link
+    }
     if (current instanceof FactResult.Unreadable) {
       return FileChange.unreadable(path, wanted.map(FileChange::describe).orElse("present"));
     }
     Change content = current instanceof FactResult.Content c && wanted.isEmpty()
         ? Change.none(FileChange.describe(c.text()))
         : FileChange.write(path, current, wanted.orElse(""), mode);
-    List<Command> extra = attributeCommands(params, path, current, content, facts);
+    List<Command> extra = attributeCommands(params, path, params.string("path"), current, content, facts);
     if (extra.isEmpty()) {
       return content;
     }
@@ -112,7 +162,7 @@ public final class FileModule implements Module {
     if (content.changes()) {
       return content.withCommands(all);
     }
-    String[] stat = facts.command(statScript(path)).text().strip().split(" ");
+    String[] stat = facts.command(statScript(params.string("path"))).text().strip().split(" ");
     String before = stat.length == 3 ? "mode " + stat[0] + ", owner " + stat[1] + ":" + stat[2] : "mode and owner unknown";
     String after = "mode " + params.optional("mode").orElse(stat.length == 3 ? stat[0] : "?")
         + ", owner " + params.optional("owner").orElse(stat.length == 3 ? stat[1] : "?")
@@ -120,15 +170,20 @@ public final class FileModule implements Module {
     return Change.of(Action.UPDATE, before, after, all);
   }
 
-  /** chmod/chown commands for what the content write does not already settle. */
+  /**
+   * chmod/chown commands for what the content write does not already settle.
+   *
+   * @param path the file to change (a followed link's target)
+   * @param declared the declared path, whose stat fact was read
+   */
   private static List<Command> attributeCommands(
-      Params params, String path, FactResult current, Change content, FactSet facts) {
+      Params params, String path, String declared, FactResult current, Change content, FactSet facts) {
     List<Command> cmds = new ArrayList<>();
     if (!wantsStat(params)) {
       return cmds;
     }
     boolean created = current instanceof FactResult.Missing;
-    String[] stat = created ? new String[0] : facts.command(statScript(path)).text().strip().split(" ");
+    String[] stat = created ? new String[0] : facts.command(statScript(declared)).text().strip().split(" ");
     boolean statOk = stat.length == 3;
     Optional<String> mode = params.optional("mode");
     // A write with a mode sets it; otherwise compare the mode as numbers ("644" is "0644").

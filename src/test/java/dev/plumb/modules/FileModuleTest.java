@@ -11,13 +11,26 @@ import org.junit.jupiter.api.Test;
 class FileModuleTest {
   final FileModule file = new FileModule();
   static final String P = "/etc/modprobe.d/blacklist-nouveau.conf";
-  static final String STAT = "stat -c '%a %U %G' -- /etc/modprobe.d/blacklist-nouveau.conf";
+  static final String STAT = "stat -L -c '%a %U %G' -- /etc/modprobe.d/blacklist-nouveau.conf";
+  static final String LINK = FileModule.linkScript(P);
+
+  /** Facts from pairs, plus "not a symbolic link" unless the pairs say otherwise. */
+  static dev.plumb.facts.FactSet facts(Object... pairs) {
+    List<Object> all = new java.util.ArrayList<>(List.of(pairs));
+    if (!all.contains(Fact.command(LINK))) {
+      all.add(Fact.command(LINK));
+      all.add(out(0, ""));
+    }
+    return Fixtures.facts(all.toArray());
+  }
 
   @Test
   void facts_fileOnly_plusStatWhenAttributesGiven() {
-    assertThat(file.facts(params(file, "path", P, "content", "x"))).containsExactly(Fact.file(P));
-    assertThat(file.facts(params(file, "path", P, "mode", "0644"))).containsExactly(Fact.file(P), Fact.command(STAT));
-    assertThat(FileModule.statScript("/tmp/a b")).isEqualTo("stat -c '%a %U %G' -- '/tmp/a b'");
+    assertThat(file.facts(params(file, "path", P))).containsExactly(Fact.file(P));
+    assertThat(file.facts(params(file, "path", P, "content", "x"))).containsExactly(Fact.file(P), Fact.command(LINK));
+    assertThat(file.facts(params(file, "path", P, "mode", "0644")))
+        .containsExactly(Fact.file(P), Fact.command(LINK), Fact.command(STAT));
+    assertThat(FileModule.statScript("/tmp/a b")).isEqualTo("stat -L -c '%a %U %G' -- '/tmp/a b'");
     assertThat(file.keyParam()).isEqualTo("path");
     assertThat(file.writes(params(file, "path", P))).containsExactly(P);
   }
@@ -133,5 +146,56 @@ class FileModuleTest {
     assertThat(file.params()).filteredOn(p -> p.name().equals("state")).singleElement()
         .satisfies(p -> assertThat(p.values()).containsExactly("present", "absent"));
     assertThat(problems(file, params(file, "path", P, "mode", "0644", "content", ""))).isEmpty();
+  }
+
+  @Test
+  void facts_aLinkCheckWheneverTheFileItselfIsDeclared() {
+    assertThat(file.facts(params(file, "path", P, "content", "x"))).contains(Fact.command(LINK));
+    assertThat(file.facts(params(file, "path", P, "owner", "root"))).contains(Fact.command(LINK));
+    assertThat(file.facts(params(file, "path", P, "state", "absent"))).doesNotContain(Fact.command(LINK));
+    assertThat(FileModule.linkScript("/tmp/a b"))
+        .isEqualTo("if [ -L '/tmp/a b' ]; then readlink -- '/tmp/a b'; readlink -f -- '/tmp/a b' || echo; fi; true");
+  }
+
+  @Test
+  void diff_aLinkWithContent_withoutFollow_isABlockerNamingIt_andShowsNothingOfItsTarget() {
+    Change c = file.diff(params(file, "path", P, "content", "blacklist nouveau\n"),
+        facts(Fact.file(P), content("root:$6$secret-hash:19000:0:99999:7:::\n"),
+            Fact.command(LINK), out(0, "/etc/shadow\n/etc/shadow\n")));
+    assertThat(c.blockers()).containsExactly(P + " is a symbolic link to /etc/shadow; plumb does not change a file"
+        + " through a link: declare follow: true to manage the file it points to, or remove the link");
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.writes()).isEmpty();
+    assertThat(c.diff() + c.before() + c.after() + c.notes()).doesNotContain("secret-hash", "root:");
+  }
+
+  @Test
+  void diff_aLinkWithAModeOnly_withoutFollow_isABlocker_noChmodThroughIt() {
+    Change c = file.diff(params(file, "path", P, "mode", "0666", "owner", "nobody"),
+        facts(Fact.file(P), content("x\n"), Fact.command(LINK), out(0, "../x\n/etc/x\n"),
+            Fact.command(STAT), out(0, "600 root root\n")));
+    assertThat(c.blockers()).singleElement().asString().contains(P + " is a symbolic link to ../x", "follow: true");
+    assertThat(c.commands()).isEmpty();
+  }
+
+  @Test
+  void diff_aLinkWithFollow_writesTheFileItPointsTo_withItsOwnMode_andLeavesTheLink() {
+    Change c = file.diff(params(file, "path", P, "content", "new\n", "follow", true),
+        facts(Fact.file(P), content("old\n"), Fact.command(LINK), out(0, "real.conf\n/etc/modprobe.d/real.conf\n")));
+    assertThat(c.blockers()).isEmpty();
+    assertThat(c.commands()).containsExactly(Command.writeFile("/etc/modprobe.d/real.conf", "new\n", sha("old\n"), null));
+    assertThat(c.diff()).contains("+++ /etc/modprobe.d/real.conf", "-old", "+new");
+
+    Change mode = file.diff(params(file, "path", P, "content", "old\n", "mode", "0640", "follow", true),
+        facts(Fact.file(P), content("old\n"), Fact.command(LINK), out(0, "real.conf\n/etc/modprobe.d/real.conf\n"),
+            Fact.command(STAT), out(0, "600 root root\n")));
+    assertThat(mode.commands()).containsExactly(Command.of("chmod", "--", "0640", "/etc/modprobe.d/real.conf"));
+  }
+
+  @Test
+  void diff_aLinkThatLeadsNowhere_withFollow_isABlocker() {
+    Change c = file.diff(params(file, "path", P, "content", "x\n", "follow", true),
+        facts(Fact.file(P), missing(), Fact.command(LINK), out(0, "/nowhere/x\n\n")));
+    assertThat(c.blockers()).singleElement().asString().contains("cannot be resolved");
   }
 }

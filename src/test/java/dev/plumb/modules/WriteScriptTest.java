@@ -71,4 +71,18 @@ class WriteScriptTest {
     assertThat(r.exitStatus()).as(r.stderrText()).isZero();
     assertThat(Files.size(target)).isZero();
   }
+
+  @Test
+  void write_atALinkWithoutAMode_takesTheModeOfTheFileItPointsTo_neverTheLinks() throws Exception {
+    Path real = Files.writeString(dir.resolve("real.conf"), "old\n");
+    Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path link = Files.createSymbolicLink(dir.resolve("link.conf"), real.getFileName());
+    Command write = Command.writeFile(link.toString(), "new\n", FactResult.sha256("old\n".getBytes(StandardCharsets.UTF_8)), null);
+
+    ExecResult r = run(write, write.stdin());
+
+    assertThat(r.exitStatus()).as(r.stderrText()).isZero();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(link)))
+        .as("a link's own mode is 0777").isEqualTo("rw-------");
+  }
 }
