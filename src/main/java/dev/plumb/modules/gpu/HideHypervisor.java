@@ -91,7 +91,7 @@ public final class HideHypervisor implements Module {
   }
 
   static Fact.Command dumpxml(String domain) {
-    return Fact.command("command -v virsh >/dev/null 2>&1 || exit 127; virsh dumpxml " + Shell.quote(domain));
+    return Fact.command("command -v virsh >/dev/null 2>&1 || exit 127; virsh dumpxml --domain " + Shell.quote(domain));
   }
 
   @Override
@@ -145,7 +145,8 @@ public final class HideHypervisor implements Module {
       blockers.add("virt-xml is not installed (package virtinst); plumb does not hand-edit domain XML");
     }
     Change c = Change.of(Action.UPDATE, "domain " + domain + ": kvm visible", "domain " + domain + ": kvm hidden",
-            List.of(Command.of("virt-xml", domain, "--edit", "--features", "kvm_hidden=on")))
+            // the domain (a user value) after "--": virt-xml parses with argparse, where it is then an operand
+            List.of(Command.of("virt-xml", "--edit", "--features", "kvm_hidden=on", "--", domain)))
         .withTakesEffect(TakesEffect.afterRestart("libvirt domain " + domain))
         .withNote("the guest sees the change at its next start (a full stop and start, not a reboot from inside)");
     for (String b : blockers) {

@@ -40,7 +40,7 @@ final class OpenstackProperties {
     return Fact.command("command -v openstack >/dev/null 2>&1 || exit " + NO_CLI + "; "
         + (cloud == null ? "[ -n \"${OS_CLOUD:-}${OS_AUTH_URL:-}\" ] || exit " + NO_CREDENTIALS + "; openstack "
             : "openstack --os-cloud " + Shell.quote(cloud) + " ")
-        + kind + " show " + Shell.quote(name) + " -f json");
+        + kind + " show -f json -- " + Shell.quote(name));
   }
 
   static final String CLOUD_DOC = "a clouds.yaml entry for --os-cloud; without it OS_CLOUD or OS_AUTH_URL… must be set "
@@ -97,7 +97,7 @@ final class OpenstackProperties {
     if (cloud != null) {
       argv.addAll(List.of("--os-cloud", cloud));
     }
-    argv.addAll(List.of(kind, "set", name));
+    argv.addAll(List.of(kind, "set"));
     List<String> changed = new ArrayList<>();
     wanted.forEach((k, v) -> {
       if (!v.equals(have.get(k))) {
@@ -109,6 +109,10 @@ final class OpenstackProperties {
     if (changed.isEmpty()) {
       return Change.none(what + ": " + describe(wanted));
     }
+    // The name is an operand from the playbook: after "--" (argparse, as the client parses it), a
+    // name such as "--public" is a name and never an option.
+    argv.add("--");
+    argv.add(name);
     return Change.of(Action.UPDATE, what + ": " + describe(have), what + ": " + describe(wanted), List.of(Command.of(argv)))
         .withNote("sets " + String.join(", ", changed));
   }

@@ -39,7 +39,7 @@ class OpenstackAndAssertTest {
     Change c = Fixtures.of(FLAVOR, GPU_FLAVOR).cmd(OpenstackProperties.show("flavor", "GPU.SSD.30"),
         "{\"name\": \"GPU.SSD.30\", \"properties\": \"hw:cpu_policy='dedicated'\"}").diff();
     assertThat(c.action()).isEqualTo(Action.UPDATE);
-    assertThat(Fixtures.shown(c)).containsExactly("openstack flavor set GPU.SSD.30 --property pci_passthrough:alias=nvidia:1");
+    assertThat(Fixtures.shown(c)).containsExactly("openstack flavor set --property pci_passthrough:alias=nvidia:1 -- GPU.SSD.30");
   }
 
   @Test
@@ -51,8 +51,8 @@ class OpenstackAndAssertTest {
         .containsExactly("the openstack CLI is not installed on this host (python-openstackclient), or not on PATH");
     assertThat(Fixtures.of(FLAVOR, GPU_FLAVOR).cmd(show, 1, "").diff().blockers()).singleElement().asString()
         .startsWith("flavor GPU.SSD.30 does not exist or cannot be read");
-    assertThat(show.script()).endsWith("openstack flavor show GPU.SSD.30 -f json");
-    assertThat(OpenstackProperties.show("flavor", "a b'c").script()).endsWith("openstack flavor show 'a b'\\''c' -f json");
+    assertThat(show.script()).endsWith("openstack flavor show -f json -- GPU.SSD.30");
+    assertThat(OpenstackProperties.show("flavor", "a b'c").script()).endsWith("openstack flavor show -f json -- 'a b'\\''c'");
   }
 
   @Test
@@ -78,9 +78,9 @@ class OpenstackAndAssertTest {
   void flavor_cloud() {
     Map<String, Object> p = Map.of("flavor", "gpu", "properties", Map.of("a", "b"), "cloud", "admin");
     var show = OpenstackProperties.show("flavor", "gpu", "admin");
-    assertThat(show.script()).endsWith("openstack --os-cloud admin flavor show gpu -f json");
+    assertThat(show.script()).endsWith("openstack --os-cloud admin flavor show -f json -- gpu");
     assertThat(Fixtures.shown(Fixtures.of(FLAVOR, p).cmd(show, "{\"properties\": {}}").diff()))
-        .containsExactly("openstack --os-cloud admin flavor set gpu --property a=b");
+        .containsExactly("openstack --os-cloud admin flavor set --property a=b -- gpu");
   }
 
   @Test
@@ -88,14 +88,14 @@ class OpenstackAndAssertTest {
     Map<String, Object> rocky = Map.of("method", "nova", "openstack_release", "rocky", "flavor", "gpu");
     var show = OpenstackProperties.show("flavor", "gpu");
     assertThat(Fixtures.shown(Fixtures.of(HIDE, rocky).cmd(show, "{\"properties\": {}}").diff()))
-        .containsExactly("openstack flavor set gpu --property hide_hypervisor_id=true");
+        .containsExactly("openstack flavor set --property hide_hypervisor_id=true -- gpu");
     Map<String, Object> victoria = Map.of("method", "nova", "openstack_release", "victoria", "flavor", "gpu");
     assertThat(Fixtures.shown(Fixtures.of(HIDE, victoria).cmd(show, "{\"properties\": {}}").diff()))
-        .containsExactly("openstack flavor set gpu --property hw:hide_hypervisor_id=true");
+        .containsExactly("openstack flavor set --property hw:hide_hypervisor_id=true -- gpu");
     Map<String, Object> pikeImage = Map.of("method", "nova", "openstack_release", "pike", "image", "ubuntu-gpu");
     assertThat(Fixtures.shown(Fixtures.of(HIDE, pikeImage).cmd(OpenstackProperties.show("image", "ubuntu-gpu"),
         "{\"properties\": {\"os_distro\": \"ubuntu\"}}").diff()))
-        .containsExactly("openstack image set ubuntu-gpu --property img_hide_hypervisor_id=true");
+        .containsExactly("openstack image set --property img_hide_hypervisor_id=true -- ubuntu-gpu");
   }
 
   @Test
@@ -114,7 +114,7 @@ class OpenstackAndAssertTest {
   void hide_libvirt_virtXml_onlyWhenVisible() {
     Map<String, Object> p = Map.of("method", "libvirt", "domain", "gpu-guest");
     Change c = Fixtures.of(HIDE, p).cmd(HideHypervisor.dumpxml("gpu-guest"), XML.formatted("")).tools("virsh", "virt-xml").diff();
-    assertThat(Fixtures.shown(c)).containsExactly("virt-xml gpu-guest --edit --features kvm_hidden=on");
+    assertThat(Fixtures.shown(c)).containsExactly("virt-xml --edit --features kvm_hidden=on -- gpu-guest");
     assertThat(c.takesEffect()).isEqualTo(TakesEffect.afterRestart("libvirt domain gpu-guest"));
     Change hidden = Fixtures.of(HIDE, p).cmd(HideHypervisor.dumpxml("gpu-guest"), XML.formatted("\n  <hidden state='on'/>\n"))
         .tools("virsh", "virt-xml").diff();
@@ -218,5 +218,19 @@ class OpenstackAndAssertTest {
     assertThat(new HashSet<>(GpuModules.lints())).hasSize(7);
     assertThat(FactSet.of(Map.of())).isNotNull();
     assertThat(FactResult.content("")).isNotNull();
+  }
+
+  @Test
+  void userNamesThatLookLikeOptions_areOperandsAfterDoubleDash() {
+    Map<String, Object> flavor = Map.of("flavor", "--public", "properties", Map.of("a", "b"));
+    var show = OpenstackProperties.show("flavor", "--public");
+    assertThat(show.script()).endsWith("flavor show -f json -- --public");
+    assertThat(Fixtures.of(FLAVOR, flavor).cmd(show, "{\"properties\": {}}").diff().commands()).singleElement()
+        .satisfies(c -> assertThat(c.argv()).containsExactly("openstack", "flavor", "set", "--property", "a=b", "--", "--public"));
+    Map<String, Object> domain = Map.of("method", "libvirt", "domain", "-c");
+    assertThat(HideHypervisor.dumpxml("-c").script()).endsWith("virsh dumpxml --domain -c");
+    assertThat(Fixtures.of(HIDE, domain).cmd(HideHypervisor.dumpxml("-c"), XML.formatted("")).tools("virsh", "virt-xml").diff()
+        .commands()).singleElement()
+        .satisfies(c -> assertThat(c.argv()).containsExactly("virt-xml", "--edit", "--features", "kvm_hidden=on", "--", "-c"));
   }
 }
