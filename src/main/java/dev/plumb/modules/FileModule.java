@@ -76,7 +76,7 @@ public final class FileModule implements Module {
     String path = params.string("path");
     List<Fact> facts = new ArrayList<>();
     facts.add(Fact.file(path));
-    if (changesTheFile(params)) {
+    if (readsLink(params)) {
       facts.add(Fact.command(linkScript(path)));
     }
     if (wantsStat(params)) {
@@ -110,10 +110,10 @@ public final class FileModule implements Module {
     return Optional.of(new Link(lines.get(0), lines.size() > 1 ? lines.get(1).strip() : ""));
   }
 
-  /** Declares content or attributes: what a link at the path would let a write change elsewhere. */
-  private static boolean changesTheFile(Params params) {
-    return !params.string("state").equals("absent") && (params.has("content") || params.has("lines")
-        || params.has("mode") || params.has("owner") || params.has("group"));
+  /** Declares content or attributes (what a link at the path would let a write change elsewhere), or absence. */
+  private static boolean readsLink(Params params) {
+    return params.string("state").equals("absent") || params.has("content") || params.has("lines")
+        || params.has("mode") || params.has("owner") || params.has("group");
   }
 
   private static boolean wantsStat(Params params) {
@@ -126,11 +126,19 @@ public final class FileModule implements Module {
     String path = params.string("path");
     FactResult current = facts.get(Fact.file(path));
     if (params.string("state").equals("absent")) {
+      Optional<Link> link = link(facts, path);
+      if (link.isPresent()) {
+        // Removing the link leaves the file it points to alone, and that file's content is not
+        // this resource's to show. A link that leads nowhere reads as missing, and is removed too.
+        return Change.of(Action.DELETE, "symbolic link to " + link.get().target(), "absent",
+                List.of(Command.of("rm", "-f", "--", path)))
+            .withWrite(path, new FactResult.Missing());
+      }
       return FileChange.delete(path, current);
     }
     Optional<String> wanted = wantedContent(params);
     String mode = params.optional("mode").orElse(null);
-    Optional<Link> link = changesTheFile(params) ? link(facts, path) : Optional.empty();
+    Optional<Link> link = readsLink(params) ? link(facts, path) : Optional.empty();
     if (link.isPresent()) {
       // chmod and the content read follow a link, and the atomic write would replace it: a link
       // someone put at a managed path must not redirect plumb's writes (nor show what it points to).

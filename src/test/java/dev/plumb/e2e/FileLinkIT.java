@@ -64,5 +64,18 @@ class FileLinkIT {
     assertThat(lab.exec("lab01", "cat", "/etc/plumb-real.conf")).isEqualTo("a=1\n");
     Plumb again = Plumb.run("check", "-i", inventory, playbook.toString());
     assertThat(again.exit()).as("converged: " + again).isZero();
+
+    // Absent: the link goes, the file it points to stays, and the plan does not show that file.
+    Files.writeString(playbook, """
+        - hosts: lab01
+          resources:
+            - file: {path: /etc/plumb-link.conf, state: absent}
+              name: conf
+        """);
+    Plumb remove = Plumb.run("apply", "-i", inventory, playbook.toString());
+    assertThat(remove.exit()).as(remove.toString()).isZero();
+    assertThat(remove.out()).contains("symbolic link to plumb-real.conf", "rm -f -- /etc/plumb-link.conf").doesNotContain("a=1");
+    assertThat(lab.exec("lab01", "sh", "-c", "[ ! -e /etc/plumb-link.conf ] && [ ! -L /etc/plumb-link.conf ] && cat /etc/plumb-real.conf"))
+        .isEqualTo("a=1\n");
   }
 }

@@ -152,7 +152,8 @@ class FileModuleTest {
   void facts_aLinkCheckWheneverTheFileItselfIsDeclared() {
     assertThat(file.facts(params(file, "path", P, "content", "x"))).contains(Fact.command(LINK));
     assertThat(file.facts(params(file, "path", P, "owner", "root"))).contains(Fact.command(LINK));
-    assertThat(file.facts(params(file, "path", P, "state", "absent"))).doesNotContain(Fact.command(LINK));
+    assertThat(file.facts(params(file, "path", P, "state", "absent"))).contains(Fact.command(LINK));
+    assertThat(file.facts(params(file, "path", P))).doesNotContain(Fact.command(LINK));
     assertThat(FileModule.linkScript("/tmp/a b"))
         .isEqualTo("if [ -L '/tmp/a b' ]; then readlink -- '/tmp/a b'; readlink -f -- '/tmp/a b' || echo; fi; true");
   }
@@ -197,5 +198,18 @@ class FileModuleTest {
     Change c = file.diff(params(file, "path", P, "content", "x\n", "follow", true),
         facts(Fact.file(P), missing(), Fact.command(LINK), out(0, "/nowhere/x\n\n")));
     assertThat(c.blockers()).singleElement().asString().contains("cannot be resolved");
+  }
+
+  @Test
+  void diff_absentAtALink_removesTheLinkOnly_withoutShowingItsTarget() {
+    Change c = file.diff(params(file, "path", P, "state", "absent"),
+        facts(Fact.file(P), content("root:$6$secret-hash:19000:0:99999:7:::\n"),
+            Fact.command(LINK), out(0, "/etc/shadow\n/etc/shadow\n")));
+    assertThat(c.action()).isEqualTo(Action.DELETE);
+    assertThat(c.commands()).containsExactly(Command.of("rm", "-f", "--", P));
+    assertThat(c.diff() + c.before() + c.after() + c.notes()).doesNotContain("secret-hash");
+    Change dangling = file.diff(params(file, "path", P, "state", "absent"),
+        facts(Fact.file(P), missing(), Fact.command(LINK), out(0, "/nowhere\n\n")));
+    assertThat(dangling.commands()).as("a link that leads nowhere is still there").containsExactly(Command.of("rm", "-f", "--", P));
   }
 }
