@@ -147,7 +147,8 @@ final class TextRenderer {
     }
     c.notes().forEach(n -> out.append("      ").append(style.yellow("note: " + n)).append('\n'));
     c.blockers().forEach(b -> out.append("      ").append(style.red("blocked: " + b)).append('\n'));
-    if (result != null && !result.message().isEmpty()) {
+    // A blocked step's message is its blockers, printed just above: say it once.
+    if (result != null && !result.message().isEmpty() && result.status() != StepResult.Status.BLOCKED) {
       out.append("      ").append(result.status().failed() ? style.red(result.message()) : style.dim(result.message())).append('\n');
     }
   }
