@@ -78,11 +78,18 @@ pci_candidates() { # driver modules that claim a device by class/vendor, preferr
     0x0300*|0x0302*) [ "$_ven" = 0x10de ] && echo "nvidia nouveau" ;;
     0x0403*) echo snd_hda_intel ;;
     0x0200*) echo e1000e ;;
+    0x0c0330*) echo xhci_pci ;;
+    0x0c80*) [ "$_ven" = 0x10de ] && echo i2c_nvidia_gpu ;;
   esac
 }
 
+has_vfio_softdep() { # has_vfio_softdep MODULE CONF : a `softdep MODULE pre: ... vfio-pci` line
+  printf '%s\n' "$2" | sed 's/#.*//' | tr - _ | awk -v m="$(modname "$1")" '
+    $1 == "softdep" && $2 == m { for (i = 3; i <= NF; i++) if ($i == "vfio_pci") f = 1 } END { exit !f }'
+}
+
 drv_of_mod() { # sysfs driver name of a module
-  case $(modname "$1") in vfio_pci) echo vfio-pci ;; *) modname "$1" ;; esac
+  case $(modname "$1") in vfio_pci) echo vfio-pci ;; xhci_pci) echo xhci_hcd ;; i2c_nvidia_gpu) echo nvidia-gpu ;; *) modname "$1" ;; esac
 }
 
 pci_bind() { # pci_bind ADDR DRIVER

@@ -39,15 +39,21 @@ class GpuHostShapesIT {
     return link.substring(link.lastIndexOf('/') + 1);
   }
 
-  private static Plumb apply(String host) {
-    return Plumb.run("apply", "--format", "json", "--reboot", "if-needed", "-i", inventory, "-l", host,
-        "-e", "openstack_cloud=lab", HYPERVISOR);
+  private static Plumb apply(String host, String... extra) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("apply", "--format", "json", "--reboot", "if-needed",
+        "-i", inventory, "-l", host, "-e", "openstack_cloud=lab"));
+    for (String e : extra) {
+      args.add("-e");
+      args.add(e);
+    }
+    args.add(HYPERVISOR);
+    return Plumb.run(args.toArray(String[]::new));
   }
 
   /** A second apply changes nothing and runs no command, in one exec channel. */
-  private static void secondApplyRunsNothing(String host) {
+  private static void secondApplyRunsNothing(String host, String... extra) {
     int reboots = lab.reboots(host);
-    Plumb again = apply(host);
+    Plumb again = apply(host, extra);
     assertThat(again.exit()).as(again.toString()).isZero();
     Plumb.Host second = again.json().host(host);
     assertThat(second.outcome()).as(second.toString()).isEqualTo("converged");
@@ -95,6 +101,31 @@ class GpuHostShapesIT {
       assertThat(check.out()).contains(host + "  ok");
     } finally {
       lab.set(host, "profile=default");
+    }
+  }
+
+  @Test
+  void turingCard_fourFunctions_softdepsForEachFunctionsDriver_allOnVfioPciAfterOneReboot() {
+    String host = "lab01";
+    lab.set(host, "card=turing");
+    try {
+      lab.reset(host);
+      assertThat(driver(host, "0000:42:00.2")).as("USB function at fresh").isEqualTo("xhci_hcd");
+      assertThat(driver(host, "0000:42:00.3")).as("UCSI function at fresh").isEqualTo("nvidia-gpu");
+
+      Plumb apply = apply(host, "gpu_device=1e87");
+      assertThat(apply.exit()).as(apply.toString()).isZero();
+      assertThat(lab.reboots(host)).as("reboots").isEqualTo(1);
+      assertThat(lab.exec(host, "cat", "/etc/modprobe.d/vfio.conf"))
+          .contains("options vfio-pci ids=10de:10f8,10de:1ad8,10de:1ad9,10de:1e87",
+              "softdep xhci_pci pre: vfio-pci", "softdep i2c_nvidia_gpu pre: vfio-pci");
+      for (String function : new String[] {"0000:42:00.0", "0000:42:00.1", "0000:42:00.2", "0000:42:00.3"}) {
+        assertThat(driver(host, function)).as("driver of " + function).isEqualTo("vfio-pci");
+      }
+
+      secondApplyRunsNothing(host, "gpu_device=1e87");
+    } finally {
+      lab.set(host, "card=pascal");
     }
   }
 }

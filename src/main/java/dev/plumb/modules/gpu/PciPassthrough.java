@@ -146,6 +146,40 @@ public final class PciPassthrough implements Module {
     return new ArrayList<>(out.values());
   }
 
+  /**
+   * The host drivers that would take this function at boot before vfio-pci, by its class (and
+   * vendor): each gets a softdep, so that vfio-pci loads first. Derived from the functions found:
+   * Turing and later NVIDIA cards add a USB xHCI controller (0c03, xhci_pci) and a USB Type-C UCSI
+   * controller (0c80, i2c_nvidia_gpu, with ucsi_ccg on top of it).
+   */
+  static List<String> hostDrivers(PciDevices.Device d) {
+    String c = d.pciClass();
+    if (d.isDisplay()) {
+      return switch (d.vendor()) {
+        case "10de" -> List.of("nouveau", "nvidia");
+        case "1002" -> List.of("amdgpu", "radeon");
+        case "8086" -> List.of("i915");
+        default -> List.of();
+      };
+    }
+    if (d.isAudio()) {
+      return List.of("snd_hda_intel");
+    }
+    if (c.startsWith("0c0330")) {
+      return List.of("xhci_pci");
+    }
+    if (c.startsWith("0c0320")) {
+      return List.of("ehci_pci");
+    }
+    if (c.startsWith("0c0310")) {
+      return List.of("ohci_pci");
+    }
+    if (c.startsWith("0c80") && d.vendor().equals("10de")) {
+      return List.of("i2c_nvidia_gpu", "ucsi_ccg");
+    }
+    return List.of();
+  }
+
   /** The modprobe.d content: vfio-pci ids (sorted, unique) and softdeps so vfio-pci binds first. */
   static String modprobeConf(List<PciDevices.Device> devices) {
     return modprobeConf(devices, false);
@@ -169,11 +203,9 @@ public final class PciPassthrough implements Module {
     } else {
       s.append("options vfio-pci ids=").append(ids(devices)).append('\n');
     }
-    s.append("softdep nouveau pre: vfio-pci\n");
-    s.append("softdep nvidia pre: vfio-pci\n");
-    if (devices.stream().anyMatch(PciDevices.Device::isAudio)) {
-      s.append("softdep snd_hda_intel pre: vfio-pci\n");
-    }
+    Set<String> drivers = new TreeSet<>();
+    devices.forEach(d -> drivers.addAll(hostDrivers(d)));
+    drivers.forEach(driver -> s.append("softdep ").append(driver).append(" pre: vfio-pci\n"));
     return s.toString();
   }
 
