@@ -128,4 +128,22 @@ class GpuHostShapesIT {
       lab.set(host, "card=pascal");
     }
   }
+
+  @Test
+  void noAcs_gpuGroupedWithTheHostsNic_isBlockedListingTheGroup_theNicStaysWithTheHost() {
+    String host = "lab01";
+    lab.set(host, "acs=none");
+    try {
+      lab.reset(host);
+      Plumb apply = apply(host);
+      assertThat(apply.exit()).as(apply.toString()).isNotZero();
+      assertThat(apply.out()).contains("IOMMU group 13 of 0000:42:00.0 also holds devices outside the GPU's slot",
+          "0000:00:1f.6 8086:15b8 [0200] (e1000e)");
+      assertThat(lab.exec(host, "sh", "-c", "cat /etc/modprobe.d/vfio.conf 2>/dev/null || echo none")).isEqualTo("none\n");
+      assertThat(lab.reboots(host)).as("at most the one reboot the other resources need").isLessThanOrEqualTo(1);
+      assertThat(driver(host, "0000:00:1f.6")).as("the NIC's driver").isEqualTo("e1000e");
+    } finally {
+      lab.set(host, "acs=on");
+    }
+  }
 }

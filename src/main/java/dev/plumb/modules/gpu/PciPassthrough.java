@@ -131,6 +131,28 @@ public final class PciPassthrough implements Module {
         .toList();
   }
 
+  /**
+   * Per GPU whose IOMMU group holds a device outside the selected GPUs' slots (bridges aside), a
+   * line listing the whole group: a slot without ACS groups the GPU with the host's NIC or disk
+   * controller.
+   */
+  static List<String> sharedWithTheHost(List<PciDevices.Device> gpus, PciDevices pci) {
+    Set<String> slots = new TreeSet<>();
+    gpus.forEach(g -> slots.add(g.slot()));
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new TreeSet<>();
+    for (PciDevices.Device gpu : gpus) {
+      List<PciDevices.Device> group = pci.group(gpu.group());
+      boolean foreign = group.stream().anyMatch(d -> !d.isBridge() && !slots.contains(d.slot()));
+      if (foreign && seen.add(gpu.group())) {
+        out.add("IOMMU group " + gpu.group() + " of " + gpu.address() + " also holds devices outside the GPU's slot; the group: "
+            + String.join(", ", group.stream().map(d -> d.address() + " " + d.id() + " [" + d.pciClass().substring(0, Math.min(4, d.pciClass().length()))
+                + "]" + (d.driver() == null ? "" : " (" + d.driver() + ")")).toList()));
+      }
+    }
+    return out;
+  }
+
   /** The GPUs, the functions of their slots and their IOMMU groups (bridges aside), by address. */
   static List<PciDevices.Device> passedThrough(List<PciDevices.Device> gpus, PciDevices pci, boolean removeAudio) {
     Map<String, PciDevices.Device> out = new java.util.TreeMap<>();
@@ -244,6 +266,15 @@ public final class PciPassthrough implements Module {
     Optional<String> mismatch = addressMismatch(params, pci);
     if (mismatch.isPresent()) {
       return Change.of(Action.UPDATE, "mismatch", wanted(params), List.of()).withBlocker(mismatch.get() + "; fix device or address");
+    }
+    List<String> shared = sharedWithTheHost(gpus, pci);
+    if (!shared.isEmpty()) {
+      return Change.of(Action.UPDATE, "IOMMU group shared with host devices", "bound to vfio-pci: " + wanted(params), List.of())
+          .withTakesEffect(TakesEffect.AFTER_REBOOT)
+          .withBlocker(String.join("; ", shared) + ": a group passes through whole, so vfio-pci would take "
+              + (shared.size() == 1 ? "that device" : "those devices") + " from the host (its NIC or disk controller). "
+              + "Put the card in a slot whose IOMMU group holds only its own functions (a root port with ACS); "
+              + "nothing is written for it until then");
     }
     List<PciDevices.Device> devices = passedThrough(gpus, pci, removeAudio);
     List<Change> parts = new ArrayList<>();
