@@ -71,6 +71,13 @@ pci_addrs() { for _p in "$SYS"/bus/pci/devices/*; do [ -e "$_p" ] && echo "${_p#
 pci_attr() { cat "$SYS/bus/pci/devices/$1/$2"; }
 pci_id() { printf '%s:%s\n' "$(pci_attr "$1" vendor | sed 's/^0x//')" "$(pci_attr "$1" device | sed 's/^0x//')"; }
 pci_driver() { _l=$(readlink "$SYS/bus/pci/devices/$1/driver" 2>/dev/null) || return 0; echo "${_l##*/}"; }
+pci_override() { # driver_override of a device, empty for (null)
+  _o=$(cat "$SYS/bus/pci/devices/$1/driver_override" 2>/dev/null || true); [ "$_o" = "(null)" ] || echo "$_o"
+}
+override_addrs() { # override_addrs CONF : addresses the install command of vfio-pci sets driver_override=vfio-pci for
+  printf '%s\n' "$1" | sed 's/#.*//' | awk '$1 == "install" && ($2 == "vfio-pci" || $2 == "vfio_pci")' \
+    | grep -o 'echo vfio-pci > /sys/bus/pci/devices/[^/]*/driver_override' | sed 's#.*/devices/##; s#/driver_override##' || true
+}
 
 pci_candidates() { # driver modules that claim a device by class/vendor, preferred first
   _cls=$(pci_attr "$1" class); _ven=$(pci_attr "$1" vendor)
@@ -119,7 +126,8 @@ cmdline_param() { # values of key= on a kernel command line (stdin), comma separ
 blocked() { # blocked MODULE CONF CMDLINE : blacklist / install-override / modprobe.blacklist=
   _m=$(modname "$1")
   printf '%s\n' "$2" | sed 's/#.*//' | tr - _ | awk -v m="$_m" '
-    ($1 == "blacklist" && $2 == m) || ($1 == "install" && $2 == m) { found = 1 } END { exit !found }' && return 0
+    ($1 == "blacklist" && $2 == m) || ($1 == "install" && $2 == m && $0 !~ /modprobe +(_i|__ignore_install) /) { found = 1 }
+    END { exit !found }' && return 0 # an install command that loads the module itself (modprobe -i; dashes read as _ here) is a hook, not a block
   printf '%s\n' "$3" | cmdline_param modprobe.blacklist | tr , '\n' | tr - _ | grep -qx "$_m"
 }
 
@@ -158,7 +166,10 @@ mod_load() { # mod_load MODULE CONF CMDLINE
   _drv=$(drv_of_mod "$_n"); _bound=0; _cands=0
   _ids=$(vfio_ids "$2" "$3")
   for _a in $(pci_addrs); do
-    if [ "$_n" = vfio_pci ]; then
+    _ov=$(pci_override "$_a")
+    if [ -n "$_ov" ]; then
+      [ "$_ov" = "$_drv" ] || continue # driver_override: only that driver may bind the device
+    elif [ "$_n" = vfio_pci ]; then
       printf '%s\n' "$_ids" | grep -qx "$(pci_id "$_a")" || continue
     else
       case " $(pci_candidates "$_a") " in *" $_n "*) ;; *) continue ;; esac

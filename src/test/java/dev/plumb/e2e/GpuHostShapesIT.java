@@ -146,4 +146,42 @@ class GpuHostShapesIT {
       lab.set(host, "acs=on");
     }
   }
+
+  @Test
+  void twoIdenticalCards_oneKeptOnTheHost_driverOverrideTakesOnlyTheAddressedOne(@TempDir Path dir) throws Exception {
+    String host = "lab01";
+    lab.set(host, "cards=2");
+    try {
+      lab.reset(host);
+      Path playbook = dir.resolve("one-of-two.yml");
+      Files.writeString(playbook, """
+          - hosts: hypervisors
+            resources:
+              - kernel_cmdline: {present: [intel_iommu=on]}
+                name: iommu
+              - pci_passthrough: {vendor: "10de", device: "1b80", address: "0000:43:00.0"}
+                name: guest-gpu
+                notify: rebuild-initramfs
+            handlers:
+              - initramfs: {}
+                name: rebuild-initramfs
+          """);
+      String[] args = {"apply", "--format", "json", "--reboot", "if-needed", "-i", inventory, "-l", host, playbook.toString()};
+      Plumb apply = Plumb.run(args);
+      assertThat(apply.exit()).as(apply.toString()).isZero();
+      assertThat(lab.reboots(host)).as("reboots").isEqualTo(1);
+      assertThat(lab.exec(host, "cat", "/etc/modprobe.d/vfio.conf")).doesNotContain("options vfio-pci").contains("driver_override");
+      assertThat(driver(host, "0000:43:00.0")).as("the guest's card").isEqualTo("vfio-pci");
+      assertThat(driver(host, "0000:43:00.1")).as("the guest's card's audio").isEqualTo("vfio-pci");
+      assertThat(driver(host, "0000:42:00.0")).as("the card kept on the host").isEqualTo("nouveau");
+      assertThat(driver(host, "0000:42:00.1")).as("its audio").isEqualTo("snd_hda_intel");
+
+      Plumb again = Plumb.run(args);
+      assertThat(again.exit()).as(again.toString()).isZero();
+      assertThat(again.json().host(host).steps()).allSatisfy(step -> assertThat(step.commandsRun()).as(step.id()).isZero());
+      assertThat(lab.reboots(host)).isEqualTo(1);
+    } finally {
+      lab.set(host, "cards=1");
+    }
+  }
 }

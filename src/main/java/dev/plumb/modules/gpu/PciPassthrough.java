@@ -202,6 +202,42 @@ public final class PciPassthrough implements Module {
     return List.of();
   }
 
+  /**
+   * With {@code address:} given, the devices outside the passed-through ones (bridges aside) that
+   * share an id with them: an identical card kept on the host, which {@code ids=} would take too.
+   */
+  static List<PciDevices.Device> keptOnTheHost(Params p, List<PciDevices.Device> passed, PciDevices pci) {
+    if (!p.has("address")) {
+      return List.of();
+    }
+    Set<String> ids = new TreeSet<>();
+    Set<String> addresses = new TreeSet<>();
+    passed.forEach(d -> {
+      ids.add(d.id());
+      addresses.add(d.address());
+    });
+    return pci.devices().stream().filter(d -> !d.isBridge() && !addresses.contains(d.address()) && ids.contains(d.id())).toList();
+  }
+
+  /**
+   * The modprobe.d content when an identical card stays on the host: vfio-pci takes these addresses
+   * only, by driver_override set when vfio-pci is loaded (the softdeps load it before the host
+   * drivers), never by ids= (which matches vendor:device on the whole host).
+   */
+  static String modprobeConfByAddress(List<PciDevices.Device> devices) {
+    StringBuilder s = new StringBuilder(GpuModules.MANAGED_HEADER + " (pci_passthrough); edits here are overwritten\n");
+    s.append("# an identical card stays on the host: vfio-pci takes these addresses by driver_override, not by vendor:device\n");
+    s.append("install vfio-pci /bin/sh -c '");
+    for (PciDevices.Device d : devices) {
+      s.append("echo vfio-pci > /sys/bus/pci/devices/").append(d.address()).append("/driver_override; ");
+    }
+    s.append("exec modprobe -i vfio-pci $CMDLINE_OPTS'\n");
+    Set<String> drivers = new TreeSet<>();
+    devices.forEach(d -> drivers.addAll(hostDrivers(d)));
+    drivers.forEach(driver -> s.append("softdep ").append(driver).append(" pre: vfio-pci\n"));
+    return s.toString();
+  }
+
   /** The modprobe.d content: vfio-pci ids (sorted, unique) and softdeps so vfio-pci binds first. */
   static String modprobeConf(List<PciDevices.Device> devices) {
     return modprobeConf(devices, false);
@@ -281,8 +317,17 @@ public final class PciPassthrough implements Module {
     // Ubuntu 20.04 and later build vfio-pci in (CONFIG_VFIO_PCI=y): `options vfio-pci ids=` does
     // nothing there, only vfio-pci.ids= on the command line of the kernel that boots next binds.
     boolean builtinVfio = GpuFacts.builtin(facts).next().contains(GpuFacts.Builtin.VFIO_PCI);
-    FileChange.converge(facts, params.string("file"), modprobeConf(devices, builtinVfio)).ifPresent(parts::add);
-    if (builtinVfio) {
+    List<PciDevices.Device> twins = keptOnTheHost(params, devices, pci);
+    if (!twins.isEmpty() && builtinVfio) {
+      return Change.of(Action.UPDATE, "identical card kept on the host", wanted(params), List.of())
+          .withTakesEffect(TakesEffect.AFTER_REBOOT)
+          .withBlocker("vfio-pci is built into the kernel and " + String.join(", ", twins.stream().map(d -> d.address() + " " + d.id()).toList())
+              + " has the same ids but stays on the host: vfio-pci.ids= would take both cards, and a built-in vfio-pci binds before "
+              + "any modprobe hook could set driver_override; set driver_override from an initramfs script (plumb does not yet)");
+    }
+    String conf = twins.isEmpty() ? modprobeConf(devices, builtinVfio) : modprobeConfByAddress(devices);
+    FileChange.converge(facts, params.string("file"), conf).ifPresent(parts::add);
+    if (builtinVfio && twins.isEmpty()) {
       Change cmdline = KernelCmdline.converge(List.of("vfio-pci.ids=" + ids(devices)), List.of(), facts);
       if (cmdline.changes()) {
         parts.add(cmdline);

@@ -124,8 +124,14 @@ class AfterStatePropertiesTest {
       }
     }
     Change again = m.diff(Fixtures.params(m, p), after);
-    assertThat(again.action()).isEqualTo(Action.NONE);
     assertThat(again.commands()).isEmpty();
+    if (groups && extraInGroup) {
+      // A host device in the GPU's group blocks the resource, before and after alike (issue 15).
+      assertThat(c.blockers()).isNotEmpty();
+      assertThat(again.blockers()).isNotEmpty();
+      return;
+    }
+    assertThat(again.action()).isEqualTo(Action.NONE);
   }
 
   @Test

@@ -39,4 +39,31 @@ class IommuGroupTest {
     assertThat(c.blockers()).isEmpty();
     assertThat(c.writes()).containsKey(PciPassthrough.DEFAULT_FILE);
   }
+
+  static final String TWO_CARDS = """
+      group 0 0000:00:00.0
+      group 13 0000:42:00.0 0000:42:00.1
+      group 14 0000:43:00.0 0000:43:00.1
+      dev 0000:00:00.0 0x8086 0x6f00 0x060000 - 0
+      dev 0000:42:00.0 0x10de 0x1b80 0x030000 nouveau 13
+      dev 0000:42:00.1 0x10de 0x10f0 0x040300 snd_hda_intel 13
+      dev 0000:43:00.0 0x10de 0x1b80 0x030000 nouveau 14
+      dev 0000:43:00.1 0x10de 0x10f0 0x040300 snd_hda_intel 14
+      """;
+
+  @Test
+  void twoIdenticalCards_addressGiven_driverOverrideForThatCard_neverIds() {
+    java.util.Map<String, Object> p = java.util.Map.of("vendor", "10de", "device", "1b80", "address", "0000:43:00.0");
+    Change c = PciPassthroughTest.lab(p, TWO_CARDS).diff();
+    String conf = ((dev.plumb.facts.FactResult.Content) c.writes().get(PciPassthrough.DEFAULT_FILE)).text();
+    assertThat(conf).doesNotContain("options vfio-pci").doesNotContain("0000:42:00")
+        .contains("install vfio-pci /bin/sh -c 'echo vfio-pci > /sys/bus/pci/devices/0000:43:00.0/driver_override; "
+            + "echo vfio-pci > /sys/bus/pci/devices/0000:43:00.1/driver_override; exec modprobe -i vfio-pci $CMDLINE_OPTS'")
+        .contains("softdep nouveau pre: vfio-pci");
+    assertThat(c.blockers()).isEmpty();
+    // Without address both cards go: ids= is right then.
+    Change both = PciPassthroughTest.lab(PciPassthroughTest.GTX1080, TWO_CARDS).diff();
+    assertThat(((dev.plumb.facts.FactResult.Content) both.writes().get(PciPassthrough.DEFAULT_FILE)).text())
+        .contains("options vfio-pci ids=10de:10f0,10de:1b80");
+  }
 }

@@ -107,13 +107,18 @@ class PciPassthroughTest {
   }
 
   @Test
-  void groupMembersIncluded_bridgesLeftOut() {
+  void groupWithADeviceOutsideTheSlot_blocks_bridgesAreNoReason() {
+    // Issue 15: the host's USB controller in the GPU's group went to vfio-pci (its id was put in ids=).
     String sysfs = LAB.replace("group 12 0000:42:00.0 0000:42:00.1", "group 12 0000:40:01.0 0000:42:00.0 0000:42:00.1 0000:43:00.0")
         + "dev 0000:40:01.0 0x1022 0x1453 0x060400 pcieport 12\ndev 0000:43:00.0 0x1b21 0x2142 0x0c0330 xhci_hcd 12\n";
     Change c = lab(GTX1080, sysfs).diff();
-    assertThat(((FactResult.Content) c.writes().get(PciPassthrough.DEFAULT_FILE)).text())
-        .contains("options vfio-pci ids=10de:10f0,10de:1b80,1b21:2142\n");
-    assertThat(c.notes()).contains("0000:43:00.0 bound to xhci_hcd, will bind to vfio-pci after reboot");
+    assertThat(c.writes()).isEmpty();
+    assertThat(c.blockers()).singleElement().asString().contains("0000:43:00.0 1b21:2142 [0c03] (xhci_hcd)");
+    String bridgeOnly = LAB.replace("group 12 0000:42:00.0 0000:42:00.1", "group 12 0000:40:01.0 0000:42:00.0 0000:42:00.1")
+        + "dev 0000:40:01.0 0x1022 0x1453 0x060400 pcieport 12\n";
+    Change ok = lab(GTX1080, bridgeOnly).diff();
+    assertThat(ok.blockers()).isEmpty();
+    assertThat(((FactResult.Content) ok.writes().get(PciPassthrough.DEFAULT_FILE)).text()).isEqualTo(CONF);
   }
 
   @Test
