@@ -16,6 +16,9 @@ import java.util.Map;
 public final class FactReader {
   private FactReader() {}
 
+  /** The command that runs the fact script, which it reads on stdin. */
+  public static final String COMMAND = "/bin/sh -s";
+
   /**
    * Reads every fact over the connection.
    *
@@ -25,7 +28,7 @@ public final class FactReader {
       throws TransportException {
     FactScript script = FactScript.of(facts);
     ExecResult result =
-        connection.exec("/bin/sh -s", script.script().getBytes(StandardCharsets.UTF_8), timeout);
+        connection.exec(COMMAND, script.script().getBytes(StandardCharsets.UTF_8), timeout);
     if (!result.ok()) {
       throw new TransportException(
           "reading facts failed (exit " + result.exitStatus() + "): " + result.stderrText().strip(),

@@ -52,7 +52,7 @@ final class Against {
     RunOptions options;
     try {
       Formats.check(common.format, Mode.PLAN);
-      options = RunOptions.defaults(Mode.PLAN).withForks(common.forks).withReboot(RebootPolicy.parse(cmd.reboot));
+      options = RunOptions.defaults(Mode.PLAN).withForks(common.forks).withReboot(RebootPolicy.parse(cmd.rebootPolicy()));
     } catch (IllegalArgumentException e) {
       err.println("plumb: " + e.getMessage());
       return 1;
@@ -110,7 +110,7 @@ final class Against {
       }
       runner = new Runner(planner, session.connector(), recorded.get());
     }
-    RunVerb.Progress progress = new RunVerb.Progress(err, both.size(), Style.detect(common.noColor));
+    RunVerb.Progress progress = new RunVerb.Progress(err, both.size(), Style.detect(common.noColor), dev.plumb.apply.Mode.PLAN);
     List<HostResult> results = runner.withPlans(twoPlans)
         .run(new Catalog(common.playbook, both, List.of()), options, progress::hostDone);
     progress.finish();

@@ -13,22 +13,35 @@ import picocli.CommandLine.Command;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {
-      "Plan, then run exactly the planned commands on each host, re-read its facts and verify",
-      "that every resource converged. A converged host runs no command. A host with changes is",
-      "changed only under its lease (/run/plumb/lease on the host): one apply at a time.",
-      "Given a saved plan (plumb plan -o FILE) instead of a playbook, run it as saved: a host whose",
-      "facts moved since is refused (naming the fact and how it moved), the others go on; a plan",
-      "whose playbook, inventory or vars files changed is refused before any host is contacted."
+      "Change each host to the playbook's state, and verify it.", "",
+      "Plans, then runs exactly the planned commands on each host, re-reads its facts and verifies that"
+          + " every resource converged. A converged host runs no command. A host with changes is changed only"
+          + " under its lease (/run/plumb/lease on the host): one apply at a time.",
+      "",
+      "Given a saved plan (plumb plan -o FILE) instead of a playbook, runs it as saved: a host whose facts"
+          + " moved since is refused (naming the fact and how it moved), the others go on; a plan whose playbook,"
+          + " inventory or vars files changed is refused before any host is contacted."
     },
     footer = {"", "Examples:",
       "  plumb apply playbooks/gpu-hypervisor.yml",
-      "  plumb apply -i inventories/lab.yml playbooks/gpu-hypervisor.yml --reboot if-needed",
-      "  plumb plan -o plan.json -i inventories/lab.yml playbooks/gpu-hypervisor.yml && plumb apply plan.json",
-      "", "Exit: 0 converged at the end; 1 bad input or a stale saved plan; 3 a host failed, did not converge,",
-      "      was unreachable, was refused by its saved plan, or was locked: another apply held its lease",
-      "      (the host was left alone)."})
+      "  plumb apply -i inventories/lab.yml --reboot if-needed \\",
+      "      playbooks/gpu-hypervisor.yml",
+      "  plumb plan -o plan.json -i inventories/lab.yml playbooks/gpu-hypervisor.yml",
+      "  plumb apply plan.json",
+      "", "Exit: 0 converged at the end; 1 bad input or a stale saved plan; 3 a host failed, did not converge,"
+          + " was unreachable, was refused by its saved plan, or was locked: another apply held its lease"
+          + " (the host was left alone)."})
 final class ApplyCommand extends RunVerb {
   private SavedPlan.Loaded saved;
+
+  @picocli.CommandLine.Option(names = "--reboot", paramLabel = "POLICY", defaultValue = "never",
+      description = "never (default: report \"reboot pending\") or if-needed (one reboot per host, at the end, verified).")
+  String reboot;
+
+  @Override
+  String rebootPolicy() {
+    return reboot;
+  }
 
   @picocli.CommandLine.Option(names = "--metrics-file", paramLabel = "PATH",
       description = "Also write the run's figures in node_exporter's textfile format (PATH ends in .prom), atomically.")
@@ -100,7 +113,7 @@ final class ApplyCommand extends RunVerb {
     common.inventory = inventory.orElse(null);
     common.limit = in.limit();
     common.tags = new ArrayList<>(in.tags());
-    reboot = in.reboot();
+    // The reboot policy is decided here, at apply: this command's --reboot, not the plan's.
     return true;
   }
 

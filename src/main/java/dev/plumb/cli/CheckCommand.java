@@ -5,12 +5,13 @@ import picocli.CommandLine.Command;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {
-      "Read each host's facts and report drift: one line per host, and an exit code for",
-      "schedules and CI. Never changes a host."
+      "Report drift: one line per host, and an exit code for schedules and CI.", "",
+      "Reads each host's facts; never changes a host."
     },
     footer = {"", "Examples:",
       "  plumb check -i inventories/lab.yml playbooks/gpu-hypervisor.yml",
-      "  plumb check --format json -i inventories/prod.yml playbooks/gpu-node.yml > check.json",
+      "  plumb check --format json -i inventories/prod.yml \\",
+      "      playbooks/gpu-node.yml > check.json",
       "", "Exit: 0 converged; 2 drift found; 1 bad input; 3 a host failed or was unreachable."})
 final class CheckCommand extends RunVerb {
   @picocli.CommandLine.Option(names = "--metrics-file", paramLabel = "PATH",

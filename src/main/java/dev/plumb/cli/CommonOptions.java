@@ -8,8 +8,12 @@ import java.util.Set;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Options every verb that reads a playbook shares. */
-final class CommonOptions {
+/**
+ * Options every verb that reads a playbook shares: the input (lint takes only these). A verb is
+ * offered only the options that do something for it: {@link HostOptions} for the verbs that
+ * contact hosts, {@link ReportOptions} for those that also render a report.
+ */
+class CommonOptions {
   @picocli.CommandLine.Mixin VaultOptions vault = new VaultOptions();
 
   @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook (YAML).")
@@ -27,37 +31,79 @@ final class CommonOptions {
       description = "A variable with the highest precedence; repeatable; @file.yml loads a file.")
   List<String> extraVars = new ArrayList<>();
 
-  @Option(names = "--tags", paramLabel = "TAG[,TAG…]", split = ",",
+  @Option(names = "--tags", paramLabel = "TAG", split = ",",
       description = "Only resources with one of these tags.")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--forks", paramLabel = "N", defaultValue = "50",
-      description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
-  int forks;
-
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Output: text, json, markdown or junit (check and apply) (default: ${DEFAULT-VALUE}).")
-  String format;
-
-  @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
-  boolean noColor;
-
-  @Option(names = "--accept-new-host-keys",
-      description = "Trust and record the host key of a host never seen before. A changed key is always refused.")
+  // What the options of the verbs that contact hosts (HostOptions) and render a report
+  // (ReportOptions) set; a verb without those options (lint) keeps these values.
+  int forks = 50;
   boolean acceptNewHostKeys;
-
-  @Option(names = {"-K", "--ask-become-pass"},
-      description = "Ask once for the sudo password (become); it goes to sudo on stdin, never into argv or output. Or set PLUMB_BECOME_PASSWORD.")
   boolean askBecomePass;
-
-  @Option(names = "--ask-key-passphrase",
-      description = "Ask once for the passphrase of encrypted SSH keys. Or set PLUMB_KEY_PASSPHRASE.")
   boolean askKeyPassphrase;
+  String format = "text";
+  boolean noColor;
 
   /** The environment plus secrets asked for at the terminal (set by Session); null when none were asked. */
   java.util.Map<String, String> secretsEnv;
 
   Set<String> tagSet() {
     return new LinkedHashSet<>(tags);
+  }
+
+  /** -v given how many times: 0 for verbs that contact no host. */
+  int verbosity() {
+    return 0;
+  }
+
+  /** facts, plan, check, apply: how hosts are reached, and what is shown while they are. */
+  static class HostOptions extends CommonOptions {
+    @Option(names = "-v", description = "Show each command as it runs on each host, with its time and exit status;"
+        + " -vv also the fact script. On stderr; secrets are shown as (sensitive) and stdin never.")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "50",
+        description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
+    void forks(int n) {
+      forks = n;
+    }
+
+    @Option(names = "--accept-new-host-keys",
+        description = "Trust and record the host key of a host never seen before. A changed key is always refused.")
+    void acceptNewHostKeys(boolean accept) {
+      acceptNewHostKeys = accept;
+    }
+
+    @Option(names = {"-K", "--ask-become-pass"},
+        description = "Ask once for the sudo password (become); it goes to sudo on stdin, never into argv or output."
+            + " Or set PLUMB_BECOME_PASSWORD.")
+    void askBecomePass(boolean ask) {
+      askBecomePass = ask;
+    }
+
+    @Option(names = "--ask-key-passphrase",
+        description = "Ask once for the passphrase of encrypted SSH keys. Or set PLUMB_KEY_PASSPHRASE.")
+    void askKeyPassphrase(boolean ask) {
+      askKeyPassphrase = ask;
+    }
+
+    @Override
+    int verbosity() {
+      return verbose.length;
+    }
+  }
+
+  /** plan, check, apply: the report's format and colour. */
+  static class ReportOptions extends HostOptions {
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "Output: text, json, markdown or junit (check and apply) (default: ${DEFAULT-VALUE}).")
+    void format(String f) {
+      format = f;
+    }
+
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
+    void noColor(boolean no) {
+      noColor = no;
+    }
   }
 }

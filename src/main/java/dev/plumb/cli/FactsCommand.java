@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
     footer = {"", "Example:", "  plumb facts -i inventories/lab.yml -l lab01 playbooks/gpu-hypervisor.yml",
       "", "Exit: 0; 1 bad input; 3 a host was unreachable."})
 final class FactsCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @Mixin CommonOptions.HostOptions common;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -31,7 +31,8 @@ final class FactsCommand implements Callable<Integer> {
       return 1;
     }
     // The runner reads every host in parallel (--forks at a time) and keeps what it read.
-    Runner runner = new Runner(new Planner(session.registry().lints()), session.connector());
+    Runner runner = new Runner(new Planner(session.registry().lints()),
+        Trace.wrap(session.connector(), common.verbosity(), spec.commandLine().getErr(), session.secrets(common)));
     List<HostResult> results = runner.run(session.catalog(), RunOptions.defaults(Mode.PLAN).withForks(common.forks), r -> {});
     Map<String, Object> out = new LinkedHashMap<>();
     int exit = 0;

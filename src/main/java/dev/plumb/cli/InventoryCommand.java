@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 /** Shows an inventory resolved as plumb (and Ansible) resolve it, in ansible-inventory's formats. */
 @Command(name = "inventory", mixinStandardHelpOptions = true,
     description = {
-      "Show how an inventory resolves: the same output as ansible-inventory (--list JSON,",
-      "--graph tree, --host variables), with group_vars/ and host_vars/ applied. Contacts no host."
+      "Show how an inventory resolves, as ansible-inventory does.", "",
+      "The same output as ansible-inventory (--list JSON, --graph tree, --host variables), with group_vars/"
+          + " and host_vars/ applied. Contacts no host."
     },
     footer = {"", "Examples:",
       "  plumb inventory -i inventories/lab.yml --list",

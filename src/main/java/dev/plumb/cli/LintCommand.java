@@ -7,9 +7,9 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "lint", mixinStandardHelpOptions = true,
     description = {
-      "Check a playbook without contacting any host: YAML, resource types and parameters,",
-      "variables, requires/notify, cycles, kernel parameters, GPU role conflicts. plan, check and",
-      "apply run the same checks first."
+      "Check a playbook without contacting any host.", "",
+      "YAML, resource types and parameters, variables, requires/notify, cycles, kernel parameters,"
+          + " GPU role conflicts. plan, check and apply run the same checks first."
     },
     footer = {"", "Example:", "  plumb lint playbooks/seed-as-written.yml", "", "Exit: 0 no errors (warnings are shown); 1 errors."})
 final class LintCommand implements Callable<Integer> {

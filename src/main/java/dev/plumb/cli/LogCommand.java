@@ -23,14 +23,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "log", mixinStandardHelpOptions = true,
     description = {
-      "List recorded runs per host, newest first: time, verb, verdict, the playbook commit",
-      "(+dirty when the work tree differed from it), changes and the run id for `plumb show`."
+      "List recorded runs per host, newest first.", "",
+      "For each run: time, verb, verdict, the playbook commit (+dirty when the work tree differed from it),"
+          + " changes and the run id for `plumb show`."
     },
     footer = {"", "Examples:",
-      "  plumb log                        # every host of the ledger in this repository",
+      "  plumb log                        # every host of the ledger here",
       "  plumb log -l 'lab0*' --since 2d  # hosts lab0…, runs of the last two days",
       "  plumb log -C ~/playbooks -l lab01 --since 2026-11-01",
-      "  plumb log --fetch ssh://git@git.example.org/ops/playbooks.git  # with the hosts that pull",
+      "  plumb log --fetch ssh://git@git.example.org/ops/playbooks.git",
       "", "Exit: 0; 1 bad input or no git repository."})
 final class LogCommand implements Callable<Integer> {
   @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN",

@@ -1,5 +1,6 @@
 package dev.plumb.cli;
 
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,8 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "A declarative state engine for GPU hosts: reads each host's facts over SSH, plans the",
-      "difference in dependency order, and shows it (plan), checks it (check) or applies it (apply).",
+      "A declarative state engine for GPU hosts: reads each host's facts over SSH, plans the"
+          + " difference in dependency order, and shows it (plan), checks it (check) or applies it (apply).",
       ""
     },
     subcommands = {
@@ -24,17 +25,20 @@ import picocli.CommandLine.Command;
       ModulesCommand.class,
       LogCommand.class,
       ShowCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
-      "Exit codes: 0 converged or no changes; 2 changes or drift (check, plan --detailed-exitcode);",
-      "            1 bad input or usage (no host contacted); 3 a host failed or was unreachable.",
+      "Exit codes: 0 converged or no changes; 2 changes or drift (check, plan --detailed-exitcode);"
+          + " 1 bad input or usage (no host contacted); 3 a host failed or was unreachable.",
       "",
       "Examples:",
       "  plumb plan playbooks/gpu-hypervisor.yml",
       "  plumb check -i inventories/lab.yml playbooks/gpu-hypervisor.yml",
-      "  plumb apply -i inventories/lab.yml playbooks/gpu-hypervisor.yml --reboot if-needed"
+      "  plumb apply -i inventories/lab.yml --reboot if-needed \\",
+      "      playbooks/gpu-hypervisor.yml",
+      "  source <(plumb completion bash)   # completion of verbs and options in bash"
     })
 public final class Main implements Runnable {
   public static final String VERSION = "0.1.0";
@@ -43,7 +47,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log or show");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log, show or completion");
   }
 
   public static void main(String[] args) {
@@ -57,7 +61,21 @@ public final class Main implements Runnable {
 
   /** Runs the CLI writing to the given streams (for in-process tests). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return execute(out, err, System.getenv("COLUMNS"), args);
+  }
+
+  /**
+   * The same, with help text fitted to {@code columns} (COLUMNS; when it is not a number, the
+   * terminal's width, or 80 without a terminal).
+   */
+  static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String columns, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    OptionalInt width = width(columns);
+    if (width.isPresent()) {
+      cli.setUsageHelpWidth(width.getAsInt());
+    } else {
+      cli.setUsageHelpAutoWidth(true);
+    }
     // "-e @vars.yml" is a vars file (read by the loader, with its size limit), not an argument file:
     // picocli's expansion printed a stack trace for @/etc and hung on @/dev/zero.
     cli.setExpandAtFiles(false);
@@ -70,6 +88,14 @@ public final class Main implements Runnable {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /** COLUMNS as a help width: a number, at least picocli's narrowest (55); else empty. */
+  static OptionalInt width(String columns) {
+    if (columns == null || !columns.strip().matches("[0-9]{1,4}")) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(Math.max(55, Integer.parseInt(columns.strip())));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

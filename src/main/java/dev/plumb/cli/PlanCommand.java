@@ -6,13 +6,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {
-      "Read each host's facts and show what apply would change: every change with its diff and",
-      "the exact commands, in order. Never changes a host."
+      "Show what apply would change; never changes a host.", "",
+      "Reads each host's facts and shows every change with its diff and the exact commands, in order."
     },
     footer = {"", "Examples:",
-      "  plumb plan playbooks/gpu-hypervisor.yml                 # this machine, no inventory",
+      "  plumb plan playbooks/gpu-hypervisor.yml      # this machine, no inventory",
       "  plumb plan -i inventories/lab.yml -l lab01 playbooks/gpu-node.yml",
-      "  plumb plan --format markdown playbooks/controller.yml > plan.md   # for a PR comment",
+      "  plumb plan --format markdown playbooks/controller.yml > plan.md",
       "", "Exit: 0 (or 2 with --detailed-exitcode when there are changes); 1 bad input; 3 a host failed."})
 final class PlanCommand extends RunVerb {
   @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes (as terraform plan).")
@@ -67,7 +67,7 @@ final class PlanCommand extends RunVerb {
     try {
       java.util.Optional<java.nio.file.Path> inventory = java.util.Optional.ofNullable(common.inventory);
       SavedPlan.Input input = new SavedPlan.Input(common.playbook.toString(), inventory.map(Object::toString).orElse(null),
-          common.limit, java.util.List.copyOf(common.tags), reboot, SavedPlan.extraVarsDigest(common.extraVars));
+          common.limit, java.util.List.copyOf(common.tags), rebootPolicy(), SavedPlan.extraVarsDigest(common.extraVars));
       String text = SavedPlan.write(report, input, dev.plumb.load.SourceFiles.of(common.playbook, inventory),
           dev.plumb.ledger.RepoState.of(common.playbook), secrets);
       // Written whole and renamed, so an interrupted save never leaves half a plan.

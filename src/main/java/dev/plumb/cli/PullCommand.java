@@ -49,19 +49,21 @@ import picocli.CommandLine.Option;
 
 @Command(name = "pull", mixinStandardHelpOptions = true,
     description = {
-      "Converge this machine from a git repository: fetch a ref into a local cache, verify its",
-      "signature (--verify-signature), load the playbook and inventory from that commit, find",
-      "this machine in the inventory and apply (or --check) over the local connection; then push",
-      "the run record to refs/plumb/hosts/<host> of the repository. Meant for a systemd timer",
-      "(contrib/systemd/plumb-pull.timer)."
+      "Converge this machine from a git repository (for a systemd timer).", "",
+      "Fetches a ref into a local cache, verifies its signature (--verify-signature), loads the playbook and"
+          + " inventory from that commit, finds this machine in the inventory and applies (or --check) over the"
+          + " local connection; then pushes the run record to refs/plumb/hosts/<host> of the repository. Meant"
+          + " for a systemd timer (contrib/systemd/plumb-pull.timer)."
     },
     footer = {"", "Examples:",
-      "  plumb pull --url ssh://git@git.example/fleet.git --playbook playbooks/gpu-hypervisor.yml -i inventories/prod.yml",
-      "  plumb pull --url /srv/git/fleet.git --playbook site.yml --check --verify-signature /etc/plumb/allowed_signers",
+      "  plumb pull --url ssh://git@git.example/fleet.git \\",
+      "      --playbook playbooks/gpu-hypervisor.yml -i inventories/prod.yml",
+      "  plumb pull --url /srv/git/fleet.git --playbook site.yml --check \\",
+      "      --verify-signature /etc/plumb/allowed_signers",
       "",
-      "Exit: 0 converged; 2 drift (--check); 1 bad input or an untrusted commit (nothing ran);",
-      "      3 this host failed, the record could not be pushed, or the fetch failed (then the cached",
-      "      commit was checked, nothing changed)."})
+      "Exit: 0 converged; 2 drift (--check); 1 bad input or an untrusted commit (nothing ran); 3 this host"
+          + " failed, the record could not be pushed, or the fetch failed (then the cached commit was checked,"
+          + " nothing changed)."})
 final class PullCommand implements Callable<Integer> {
   @Option(names = "--url", required = true, paramLabel = "URL",
       description = "The playbook repository: ssh://, https://, file:// or a path.")
@@ -107,7 +109,7 @@ final class PullCommand implements Callable<Integer> {
   @Option(names = {"-e", "--extra-vars"}, paramLabel = "KEY=VALUE", description = "A variable with the highest precedence; repeatable.")
   List<String> extraVars = new ArrayList<>();
 
-  @Option(names = "--tags", paramLabel = "TAG[,TAG…]", split = ",", description = "Only resources with one of these tags.")
+  @Option(names = "--tags", paramLabel = "TAG", split = ",", description = "Only resources with one of these tags.")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "Output: text, json or markdown.")

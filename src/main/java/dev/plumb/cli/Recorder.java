@@ -71,7 +71,7 @@ final class Recorder {
       files.putAll(extra);
       String commit = source.map(s -> " from " + s.shortForm()).orElse("");
       try (Ledger ledger = found.get()) {
-        String tip = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + " hosts"
+        String tip = ledger.record("plumb " + report.verb() + " " + playbook + " on " + report.hosts().size() + (report.hosts().size() == 1 ? " host" : " hosts")
             + commit + "\n\nrun " + id, files, now).name();
         err.println("recorded in " + Ledger.REF + " at " + tip.substring(0, 12) + " (run " + id + ")");
       }

@@ -1,5 +1,6 @@
 package dev.plumb.cli;
 
+import dev.plumb.apply.Connector;
 import dev.plumb.apply.HostResult;
 import dev.plumb.apply.Mode;
 import dev.plumb.apply.RunOptions;
@@ -18,11 +19,7 @@ import picocli.CommandLine.Option;
 
 /** What plan, check and apply share: load, run over the hosts, render, exit code. */
 abstract class RunVerb implements Callable<Integer> {
-  @Mixin CommonOptions common;
-
-  @Option(names = "--reboot", paramLabel = "POLICY", defaultValue = "never",
-      description = "never (default: report \"reboot pending\") or if-needed (one reboot per host, at the end, verified).")
-  String reboot;
+  @Mixin CommonOptions.ReportOptions common;
 
   @Option(names = "--record",
       description = "Commit this run's report and each host's facts to refs/plumb/ledger of the playbook's git repository"
@@ -35,6 +32,11 @@ abstract class RunVerb implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   abstract Mode mode();
+
+  /** never, or if-needed: only apply reboots (--reboot); plan and check plan as apply would without it. */
+  String rebootPolicy() {
+    return "never";
+  }
 
   boolean detailedExitCode() {
     return false;
@@ -85,7 +87,7 @@ abstract class RunVerb implements Callable<Integer> {
     }
     RunOptions options;
     try {
-      options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(reboot));
+      options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(rebootPolicy()));
       Formats.check(common.format, mode());
       if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
         throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));
@@ -105,10 +107,10 @@ abstract class RunVerb implements Callable<Integer> {
       options = options.withPolicy(drift.onlyDrift());
     }
     Style style = Style.detect(common.noColor);
-    Progress progress = new Progress(err, catalog.hosts().size(), style);
+    Progress progress = new Progress(err, catalog.hosts().size(), style, mode());
     Runner runner;
     if (factsFrom() == null) {
-      runner = new Runner(new Planner(session.registry().lints()), session.connector());
+      runner = new Runner(new Planner(session.registry().lints()), connector(session, err));
     } else {
       java.util.Optional<java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>>> recorded =
           Recorder.recordedFacts(factsFrom(), common.playbook, err);
@@ -153,6 +155,11 @@ abstract class RunVerb implements Callable<Integer> {
     return exit;
   }
 
+  /** The session's connector, showing each command with -v. */
+  Connector connector(Session session, PrintWriter err) {
+    return Trace.wrap(session.connector(), common.verbosity(), err, session.secrets(common));
+  }
+
   /** --record, or an apply of a playbook kept in git unless --no-record. */
   private boolean recording() {
     if (noRecord) {
@@ -176,12 +183,14 @@ abstract class RunVerb implements Callable<Integer> {
     private final PrintWriter err;
     private final int total;
     private final boolean live;
+    private final Mode mode;
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger unreachable = new AtomicInteger();
 
-    Progress(PrintWriter err, int total, Style style) {
+    Progress(PrintWriter err, int total, Style style, Mode mode) {
       this.err = err;
+      this.mode = mode;
       this.total = total;
       this.live = System.console() != null && style.color();
     }
@@ -199,9 +208,17 @@ abstract class RunVerb implements Callable<Integer> {
       if (live) {
         err.printf("\rhosts %d/%d done, %d failed, %d unreachable", n, total, failed.get(), unreachable.get());
       } else {
-        err.printf(Locale.ROOT, "[%d/%d] %s: %s (%.2f s)%n", n, total, r.host(), r.outcome().word(), r.seconds());
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s (%.2f s)%n", n, total, r.host(), word(r.outcome()), r.seconds());
       }
       err.flush();
+    }
+
+    /** plan and check change nothing: a host with changes due drifted (check) or would change (plan). */
+    private String word(HostResult.Outcome outcome) {
+      if (outcome != HostResult.Outcome.CHANGED || mode == Mode.APPLY) {
+        return outcome.word();
+      }
+      return mode == Mode.CHECK ? "drifted" : "would change";
     }
 
     void finish() {

@@ -267,6 +267,12 @@ final class SavedPlan {
 
   // ---- applying
 
+  /** The reboot is apply's decision (its --reboot): planned as the planner does, when the saved plan has one pending. */
+  private static HostPlan withReboot(HostPlan plan, dev.plumb.plan.RebootPolicy reboot) {
+    boolean planned = plan.rebootPlanned() || (plan.rebootPending() && reboot == dev.plumb.plan.RebootPolicy.IF_NEEDED);
+    return new HostPlan(plan.host(), plan.steps(), plan.problems(), plan.rebootPending(), planned);
+  }
+
   /**
    * Each host's saved plan when its facts are as saved; else the host is refused, naming each fact
    * that moved and how. Commands withheld for their secret are made again from the same sources
@@ -289,7 +295,7 @@ final class SavedPlan {
             + " of " + name + " moved since the plan was saved; make the plan again\n" + String.join("\n", moved));
       }
       if (host.withheld().isEmpty()) {
-        return new PlanSource.Run(host.plan().get());
+        return new PlanSource.Run(withReboot(host.plan().get(), reboot));
       }
       return restoreWithheld(host, planner.plan(catalog, facts, reboot));
     };

@@ -17,9 +17,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = "Print a recorded run's report as it was made: text, json, markdown or junit (check and apply).",
     footer = {"", "Examples:",
-      "  plumb log -l lab01                                   # find the run id",
+      "  plumb log -l lab01                       # find the run id",
       "  plumb show 20261129T201502.113Z-apply-3f0c",
-      "  plumb show --format junit 20261129T2015 > report.xml  # a unique prefix is enough",
+      "  plumb show --format junit 20261129T2015 > report.xml",
+      "", "A unique prefix of a run id is enough.",
       "", "Exit: 0; 1 no such run, or no git repository."})
 final class ShowCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "The run id (as plumb log prints it) or a unique prefix.")

@@ -70,7 +70,8 @@ final class TextRenderer {
     }
     HostPlan plan = host.plan().get();
     plan.problems().stream().filter(p -> !p.isError())
-        .forEach(p -> out.append("  ").append(style.yellow("warning: " + p.render().replace("\n", "\n  "))).append('\n'));
+        // render() already says "file:line:col: warning: …": no second "warning: " before it.
+        .forEach(p -> out.append("  ").append(style.yellow(p.render().replace("\n", "\n  "))).append('\n'));
     Map<String, StepResult> results = new java.util.LinkedHashMap<>();
     host.steps().forEach(r -> results.put(r.id(), r));
     steps(out, host.host(), plan, results);
@@ -135,7 +136,7 @@ final class TextRenderer {
     }
     out.append('\n');
     if (c.changes() && !c.before().equals(c.after()) && c.diff().isEmpty()) {
-      out.append("      ").append(c.before()).append(" -> ").append(c.after()).append('\n');
+      out.append("      ").append(c.before().isBlank() ? "(nothing)" : c.before()).append(" -> ").append(c.after()).append('\n');
     }
     for (String line : c.diff().split("\n", -1)) {
       if (!line.isEmpty()) {

@@ -100,8 +100,8 @@ class FuzzTest {
       byte[] mutant = Mutations.apply(kind, seed, random);
       Path file = Files.write(dir.resolve("case" + cases + ".yml"), mutant);
       String[] args = inventoryCase
-          ? new String[] {"lint", "--no-color", "-i", file.toString(), "playbooks/gpu-hypervisor.yml"}
-          : random.nextBoolean() ? new String[] {"lint", "--no-color", file.toString()}
+          ? new String[] {"lint", "-i", file.toString(), "playbooks/gpu-hypervisor.yml"}
+          : random.nextBoolean() ? new String[] {"lint", file.toString()}
           : new String[] {"plan", "--no-color", file.toString()};
       String label = "seed " + SEED + ", case " + cases + " (" + Mutations.NAMES[kind] + "), plumb "
           + String.join(" ", args);

@@ -28,7 +28,7 @@ class LedgerEndToEndTest {
       assertThat(check.exit()).as(check.toString()).isZero();
       assertThat(check.err()).contains("recorded in refs/plumb/ledger at ");
       RevCommit tip = git.log().add(git.getRepository().resolve("refs/plumb/ledger")).call().iterator().next();
-      assertThat(tip.getFullMessage()).startsWith("plumb check ");
+      assertThat(tip.getFullMessage()).startsWith("plumb check " + playbook + " on 1 host").doesNotContain("1 hosts");
 
       Files.writeString(target, "a=2\n");
       Cli live = Cli.run("plan", "--detailed-exitcode", "--no-color", playbook.toString());

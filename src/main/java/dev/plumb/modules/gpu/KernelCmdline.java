@@ -221,7 +221,7 @@ public final class KernelCmdline implements Module {
       return none.withRebootPending(!runningOk);
     }
     Action action = newFiles.isEmpty() ? Action.RUN : Action.UPDATE;
-    Change change = Change.of(action, "configured: " + String.join(" ", configured), want, commands)
+    Change change = Change.of(action, configured.isEmpty() ? "configured: no parameters" : "configured: " + String.join(" ", configured), want, commands)
         .withDiff(diff.toString())
         .withTakesEffect(TakesEffect.AFTER_REBOOT)
         .withRebootPending(!runningOk);

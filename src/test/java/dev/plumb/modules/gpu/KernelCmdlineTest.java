@@ -162,6 +162,15 @@ class KernelCmdlineTest {
   }
 
   @Test
+  void nothingConfigured_beforeSaysSo_neverAnEmptyWordBeforeTheArrow() {
+    // No /etc/default/grub (a container, a fresh image): the change is blocked, and its summary
+    // read "configured:  -> has intel_iommu=on iommu=pt".
+    Change c = Fixtures.of(M, IOMMU).file(KernelCmdline.PROC_CMDLINE, "ro quiet\n").tools("update-grub").diff();
+    assertThat(c.blockers()).isNotEmpty();
+    assertThat(c.before()).isEqualTo("configured: no parameters");
+  }
+
+  @Test
   void el9_grubby_updatesBlsEntries() {
     Fixtures f = Fixtures.of(M, Map.of("present", List.of("intel_iommu=on"), "absent", List.of("rhgb")))
         .file(KernelCmdline.DEFAULT_GRUB, "GRUB_CMDLINE_LINUX=\"crashkernel=auto intel_iommu=on\"\n")
