@@ -123,6 +123,23 @@ public final class CudaToolkit implements Module {
     }
   }
 
+  /** Perl's version as a number ({@code 5.026001} is 5.26.1); CUDA 8's runfile installer is a Perl script. */
+  static final Fact.Command PERL = Fact.command("command -v perl >/dev/null 2>&1 && perl -e 'print $]'");
+
+  /** Perl 5.26 dropped '.' from @INC: CUDA ≤ 8 installers cannot load their InstallUtils.pm and install nothing. */
+  static final java.math.BigDecimal PERL_WITHOUT_DOT_INC = new java.math.BigDecimal("5.026");
+
+  /** The Perl release of {@code perl -e 'print $]'} ({@code 5.026001} → 5.26.1), if it parses. */
+  static Optional<String> perlRelease(String out) {
+    String t = out.strip();
+    if (!t.matches("\\d+\\.\\d{6}")) {
+      return Optional.empty();
+    }
+    String frac = t.substring(t.indexOf('.') + 1);
+    return Optional.of(t.substring(0, t.indexOf('.')) + "." + Integer.parseInt(frac.substring(0, 3)) + "."
+        + Integer.parseInt(frac.substring(3)));
+  }
+
   static Fact.Command nvcc() {
     return Fact.command("command -v nvcc >/dev/null 2>&1 && nvcc --version");
   }
@@ -135,7 +152,7 @@ public final class CudaToolkit implements Module {
   public List<Fact> facts(Params params) {
     String dir = dir(params);
     List<Fact> facts = new ArrayList<>(List.of(Fact.file(dir + "/version.txt"), Fact.file(dir + "/version.json"), nvcc(),
-        Fact.file(dir + "/" + MARKER), link(params)));
+        Fact.file(dir + "/" + MARKER), link(params), PERL));
     params.optional("installer").ifPresent(p -> facts.add(NvidiaDriver.shaFact(p)));
     patches(params).stream().filter(p -> p.installer() != null).forEach(p -> facts.add(NvidiaDriver.shaFact(p.installer())));
     return facts;
@@ -186,6 +203,25 @@ public final class CudaToolkit implements Module {
     return out;
   }
 
+  /**
+   * CUDA 8 (and earlier) runfiles run a Perl installer that {@code require}s InstallUtils.pm from its
+   * own directory; Perl 5.26 took '.' out of @INC, so it fails to load, prints nothing useful and
+   * exits 0 having installed nothing: plumb would "install" it on every run.
+   */
+  static Optional<String> perlProblem(Version wanted, String installer, String perlOut) {
+    if (Integer.parseInt(wanted.majorMinor().split("\\.")[0]) > 8) {
+      return Optional.empty();
+    }
+    Optional<String> release = perlRelease(perlOut);
+    if (release.isEmpty() || new java.math.BigDecimal(perlOut.strip()).compareTo(PERL_WITHOUT_DOT_INC) < 0) {
+      return Optional.empty();
+    }
+    return Optional.of("CUDA " + wanted + "'s runfile installs nothing under Perl 5.26 or later (this host has Perl " + release.get()
+        + ": '.' is no longer in @INC, so its installer cannot load InstallUtils.pm, and it still exits 0). Extract it (sh "
+        + installer + " --tar mxvf -C DIR), put DIR/InstallUtils.pm where Perl finds it (PERL5LIB), and install from DIR;"
+        + " or declare CUDA 9.2 or later");
+  }
+
   @Override
   public Change diff(Params params, FactSet facts) {
     Version wanted = Version.of(params.string("version"));
@@ -202,6 +238,7 @@ public final class CudaToolkit implements Module {
         blockers.add("CUDA " + wanted + " is not installed in " + dir + " and no installer is given; set installer and sha256");
       } else {
         NvidiaDriver.installerProblem(facts, installer.get(), params.optional("sha256").orElse(null)).ifPresent(blockers::add);
+        perlProblem(wanted, installer.get(), facts.command(PERL.script()).text()).ifPresent(blockers::add);
         // A prefix other than the installer's /usr/local must reach it, or the toolkit lands where
         // plumb does not look and every run installs it again.
         cmds.add(defaultPrefix(params) ? Command.of("sh", installer.get(), "--silent", "--toolkit", "--override")

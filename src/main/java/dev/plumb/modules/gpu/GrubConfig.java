@@ -27,6 +27,32 @@ final class GrubConfig {
     return Optional.empty();
   }
 
+  /** A {@code key="…"} line of {@code grubby --info=DEFAULT} (kernel, root, initrd, …), unquoted. */
+  static Optional<String> grubbyField(String info, String key) {
+    for (String line : info.split("\n")) {
+      String l = line.strip();
+      if (l.startsWith(key + "=")) {
+        String v = l.substring(key.length() + 1);
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+          v = v.substring(1, v.length() - 1);
+        }
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The kernel image of the first {@code linux} line ({@code /vmlinuz-4.4.0-31-generic}), if any. */
+  static Optional<String> defaultEntryImage(String grubCfg) {
+    for (String line : TextLines.split(grubCfg)) {
+      Matcher m = LINUX.matcher(TextLines.strip(line));
+      if (m.matches()) {
+        return Optional.of(m.group(1));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The {@code args="…"} of {@code grubby --info=DEFAULT}. */
   static Optional<List<String>> grubbyArgs(String info) {
     for (String line : info.split("\n")) {

@@ -28,7 +28,7 @@ public final class Initramfs implements Module {
 
   @Override
   public String description() {
-    return "Rebuilds the initramfs (update-initramfs -u or dracut -f) when notified";
+    return "Rebuilds the initramfs of the kernel that boots next (update-initramfs -u -k K or dracut -f --kver K) when notified";
   }
 
   @Override
@@ -43,27 +43,36 @@ public final class Initramfs implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    return List.of(GpuFacts.TOOLS);
+    return NextKernel.facts();
   }
 
   @Override
   public Change diff(Params params, FactSet facts) {
-    return rebuild(GpuFacts.tools(facts));
-  }
-
-  /** The rebuild with the tool the host has, or a blocker; shared with nvidia_driver. */
-  static Change rebuild(Set<String> tools) {
-    List<Command> cmd = command(tools);
-    Change c = Change.of(Action.RESTART, "initramfs", "initramfs rebuilt", cmd).withTakesEffect(TakesEffect.AFTER_REBOOT);
+    NextKernel kernel = NextKernel.of(facts);
+    List<Command> cmd = command(GpuFacts.tools(facts), kernel);
+    Change c = Change.of(Action.RESTART, "initramfs", kernel.next().isEmpty() ? "initramfs rebuilt" : "initramfs of " + kernel.next() + " rebuilt", cmd)
+        .withTakesEffect(TakesEffect.AFTER_REBOOT);
+    if (kernel.pending()) {
+      c = c.withNote(pendingNote(kernel));
+    }
     return cmd.isEmpty() ? c.withBlocker("neither update-initramfs nor dracut is on this host's PATH") : c;
   }
 
-  static List<Command> command(Set<String> tools) {
+  static String pendingNote(NextKernel kernel) {
+    return "the next boot starts kernel " + kernel.next() + " (running " + kernel.running() + "): its initramfs is the one rebuilt";
+  }
+
+  /**
+   * The rebuild of the initramfs the next boot loads, with the tool the host has: the tools
+   * default to the running kernel, which after a kernel update is not the one that boots.
+   */
+  static List<Command> command(Set<String> tools, NextKernel kernel) {
+    boolean known = !kernel.next().isEmpty();
     if (tools.contains("update-initramfs")) {
-      return List.of(Command.of("update-initramfs", "-u"));
+      return List.of(known ? Command.of("update-initramfs", "-u", "-k", kernel.next()) : Command.of("update-initramfs", "-u"));
     }
     if (tools.contains("dracut")) {
-      return List.of(Command.of("dracut", "-f"));
+      return List.of(known ? Command.of("dracut", "-f", "--kver", kernel.next()) : Command.of("dracut", "-f"));
     }
     return List.of();
   }

@@ -31,11 +31,14 @@ public final class KernelCmdline implements Module {
   static final String GRUB_CFG = "/boot/grub/grub.cfg";
   static final String GRUB2_CFG = "/boot/grub2/grub.cfg";
   static final String PROC_CMDLINE = "/proc/cmdline";
+  /** Where EL9's kernel-install takes a newly installed kernel's arguments (else from /proc/cmdline). */
+  static final String KERNEL_CMDLINE = "/etc/kernel/cmdline";
   static final String GRUB_D_GLOB = "/etc/default/grub.d/*.cfg";
   static final String EFI_CFG_GLOB = "/boot/efi/EFI/*/grub.cfg";
   static final FactDef<Map<String, String>> GRUB_D = GpuFacts.listing(GRUB_D_GLOB);
   static final FactDef<Map<String, String>> EFI_CFGS = GpuFacts.listing(EFI_CFG_GLOB);
   static final Fact.Command GRUBBY = Fact.command("command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT");
+  static final String BLS_ENTRIES = "/boot/loader/entries/*.conf";
 
   private static final List<Param> PARAMS = List.of(
       Param.optional("present", Param.Type.STRINGS, null,
@@ -128,7 +131,7 @@ public final class KernelCmdline implements Module {
   }
 
   static final List<Fact> FACTS = List.of(Fact.file(DEFAULT_GRUB), GRUB_D.fact(), Fact.file(GRUB_CFG), Fact.file(GRUB2_CFG), EFI_CFGS.fact(), GRUBBY,
-        Fact.file(PROC_CMDLINE), GpuFacts.TOOLS);
+        Fact.file(KERNEL_CMDLINE), Fact.file(PROC_CMDLINE), GpuFacts.TOOLS);
 
   @Override
   public Set<String> writes(Params params) {
@@ -136,8 +139,9 @@ public final class KernelCmdline implements Module {
   }
 
   // grub.d drop-ins are edited where they set the variable; grub-mkconfig writes grub.cfg (an
-  // EFI one too on hosts booted that way).
-  static final Set<String> WRITES = Set.of(DEFAULT_GRUB, GRUB_D_GLOB, GRUB_CFG, GRUB2_CFG, EFI_CFG_GLOB);
+  // EFI one too on hosts booted that way); on BLS hosts grubby edits the entries and plumb keeps
+  // /etc/kernel/cmdline in step for kernels installed later.
+  static final Set<String> WRITES = Set.of(DEFAULT_GRUB, GRUB_D_GLOB, GRUB_CFG, GRUB2_CFG, EFI_CFG_GLOB, KERNEL_CMDLINE, BLS_ENTRIES);
 
   @Override
   public Change diff(Params params, FactSet facts) {
@@ -173,10 +177,14 @@ public final class KernelCmdline implements Module {
         newFiles.putAll(editConfigured(files, present, absent));
       }
     }
+    if (grubby.isPresent()) {
+      kernelCmdlineFile(facts, grubbyRoot(facts), grubby.get(), present, absent).ifPresent(t -> newFiles.put(KERNEL_CMDLINE, t));
+    }
     for (Map.Entry<String, String> e : newFiles.entrySet()) {
-      String old = files.get(e.getKey());
+      String old = files.containsKey(e.getKey()) ? files.get(e.getKey()) : facts.text(e.getKey()).orElse(null);
       diff.append(TextDiff.unified(e.getKey(), old, e.getValue()));
-      commands.add(Command.writeFile(e.getKey(), e.getValue(), FactResult.sha256(old.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null));
+      commands.add(Command.writeFile(e.getKey(), e.getValue(),
+          old == null ? null : FactResult.sha256(old.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null));
     }
 
     // Next boot.
@@ -191,18 +199,37 @@ public final class KernelCmdline implements Module {
       if (!missing.isEmpty()) {
         commands.add(Command.of("grubby", "--update-kernel=ALL", "--args=" + String.join(" ", missing)));
       }
+    } else if (tools.contains("grubby")) {
+      // grubby is the only reader of BLS entries plumb trusts; when it cannot answer, plumb must not
+      // guess (a regenerated grub.cfg would change nothing and every run would regenerate again).
+      FactResult.Output out = facts.command(GRUBBY.script());
+      blockers.add("cannot read the next boot's command line: grubby --info=DEFAULT "
+          + (out.ok() ? "printed no args= line" : "failed (exit " + out.exitStatus() + ")")
+          + "; it reads /boot/loader/entries and grubenv, which need root: run with become");
     } else {
       NextBoot next = nextBoot(facts, tools);
-      boolean nextOk = next.args().map(a -> CmdlineTokens.satisfies(a, present, absent)).orElse(false);
-      if (next.args().isEmpty() && newFiles.isEmpty()) {
-        notes.add("no linux line found in " + next.path() + "; regenerating it to be sure of the next boot");
-      }
-      if (!newFiles.isEmpty() || !nextOk) {
-        Optional<Command> regen = regenerate(tools, next.path());
-        if (regen.isPresent()) {
-          commands.add(regen.get());
-        } else {
-          blockers.add("no tool to regenerate " + next.path() + " on this host (looked for update-grub, grub2-mkconfig, grub-mkconfig, grubby)");
+      FactResult read = facts.get(EFI_CFGS).containsKey(next.path())
+          ? FactResult.content(facts.get(EFI_CFGS).get(next.path())) : facts.get(Fact.file(next.path()));
+      boolean missingCfg = read instanceof FactResult.Missing;
+      if (read instanceof FactResult.Unreadable) {
+        blockers.add("cannot read " + next.path() + " (the next boot's command line): it is not readable by this login"
+            + " (mode 0600 on EL hosts); run with become");
+      } else if (next.args().isEmpty() && !missingCfg) {
+        String text = read instanceof FactResult.Content c ? c.text() : "";
+        blockers.add(text.contains("blscfg")
+            ? next.path() + " has no linux line: it loads BLS entries (blscfg) from /boot/loader/entries, which plumb reads"
+                + " with grubby; grubby is not on this host's PATH (install grubby)"
+            : next.path() + " has no linux line: cannot tell which arguments the next boot gets (regenerating it would not"
+                + " say either); check GRUB_DEFAULT and the generator's templates");
+      } else {
+        boolean nextOk = next.args().map(a -> CmdlineTokens.satisfies(a, present, absent)).orElse(false);
+        if (!newFiles.isEmpty() || !nextOk) {
+          Optional<Command> regen = regenerate(tools, next.path());
+          if (regen.isPresent()) {
+            commands.add(regen.get());
+          } else {
+            blockers.add("no tool to regenerate " + next.path() + " on this host (looked for update-grub, grub2-mkconfig, grub-mkconfig, grubby)");
+          }
         }
       }
     }
@@ -292,6 +319,32 @@ public final class KernelCmdline implements Module {
     return changed;
   }
 
+  /**
+   * The new text of /etc/kernel/cmdline, where EL9's kernel-install takes the arguments of kernels
+   * installed later (without the file it copies the running /proc/cmdline, which lacks the new
+   * tokens until the reboot): edited in place when it exists, else written from the default entry.
+   * Empty when it already holds the tokens.
+   */
+  static Optional<String> kernelCmdlineFile(FactSet facts, Optional<String> root, List<String> defaultArgs,
+      List<String> present, List<String> absent) {
+    Optional<String> have = facts.text(KERNEL_CMDLINE);
+    if (have.isPresent()) {
+      List<String> tokens = CmdlineTokens.split(have.get());
+      return CmdlineTokens.satisfies(tokens, present, absent) ? Optional.empty()
+          : Optional.of(String.join(" ", CmdlineTokens.edit(tokens, present, absent)) + "\n");
+    }
+    List<String> tokens = new ArrayList<>();
+    if (root.isPresent() && defaultArgs.stream().noneMatch(t -> t.startsWith("root="))) {
+      tokens.add("root=" + root.get());
+    }
+    tokens.addAll(CmdlineTokens.edit(defaultArgs, present, absent));
+    return Optional.of(String.join(" ", tokens) + "\n");
+  }
+
+  private static Optional<String> grubbyRoot(FactSet facts) {
+    return GrubConfig.grubbyField(facts.command(GRUBBY.script()).text(), "root");
+  }
+
   private static Optional<List<String>> grubbyArgs(FactSet facts, Set<String> tools) {
     FactResult.Output out = facts.command(GRUBBY.script());
     if (!tools.contains("grubby") || !out.ok()) {
@@ -300,28 +353,31 @@ public final class KernelCmdline implements Module {
     return GrubConfig.grubbyArgs(out.text());
   }
 
-  /** Where the next boot's command line is generated, and its default entry's args. */
-  record NextBoot(String path, Optional<List<String>> args) {}
+  /** Where the next boot's command line is generated, its text when readable, and its default entry's args. */
+  record NextBoot(String path, Optional<String> text, Optional<List<String>> args) {
+    NextBoot(String path, Optional<String> text) {
+      this(path, text, text.flatMap(GrubConfig::defaultEntryArgs));
+    }
+  }
 
   static NextBoot nextBoot(FactSet facts, Set<String> tools) {
     if (tools.contains("efi") && tools.contains("grub2-mkconfig")) {
       for (Map.Entry<String, String> e : facts.get(EFI_CFGS).entrySet()) {
-        Optional<List<String>> args = GrubConfig.defaultEntryArgs(e.getValue());
-        if (args.isPresent()) {
-          return new NextBoot(e.getKey(), args);
+        if (GrubConfig.defaultEntryArgs(e.getValue()).isPresent()) {
+          return new NextBoot(e.getKey(), Optional.of(e.getValue()));
         }
       }
     }
     Optional<String> grub2 = facts.text(GRUB2_CFG);
     if (grub2.isPresent() && !tools.contains("update-grub")) {
-      return new NextBoot(GRUB2_CFG, GrubConfig.defaultEntryArgs(grub2.get()));
+      return new NextBoot(GRUB2_CFG, grub2);
     }
     Optional<String> grub = facts.text(GRUB_CFG);
     if (grub.isEmpty() && grub2.isPresent()) {
-      return new NextBoot(GRUB2_CFG, GrubConfig.defaultEntryArgs(grub2.get()));
+      return new NextBoot(GRUB2_CFG, grub2);
     }
     String path = grub.isPresent() || !tools.contains("grub2-mkconfig") ? GRUB_CFG : GRUB2_CFG;
-    return new NextBoot(path, grub.flatMap(GrubConfig::defaultEntryArgs));
+    return new NextBoot(path, grub);
   }
 
   static Optional<Command> regenerate(Set<String> tools, String cfgPath) {

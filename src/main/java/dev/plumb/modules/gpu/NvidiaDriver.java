@@ -30,6 +30,15 @@ public final class NvidiaDriver implements Module {
       "command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=driver_version,pci.bus_id --format=csv,noheader");
   static final Fact.Command DKMS = Fact.command("command -v dkms >/dev/null 2>&1 && dkms status");
   static final Fact.Command KERNEL = Fact.command("r=$(uname -r); echo \"$r\"; [ -d \"/lib/modules/$r/build\" ] && echo headers; true");
+  /** Secure Boot: mokutil's answer, else the SecureBoot EFI variable's data byte (after 4 attribute bytes). */
+  static final Fact.Command SECURE_BOOT = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; "
+      + "if command -v mokutil >/dev/null 2>&1; then mokutil --sb-state 2>&1; else "
+      + "for f in /sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c; do "
+      + "[ -r \"$f\" ] && echo \"efivar $(od -An -t u1 -j4 -N1 \"$f\" | tr -d ' ')\"; done; fi; true");
+  /** Who holds the loaded nvidia module: its refcount, holder modules, processes with /dev/nvidia* open. */
+  static final Fact.Command USERS = Fact.command("m=/sys/module/nvidia; [ -d $m ] || exit 0; "
+      + "echo \"refcnt $(cat $m/refcnt 2>/dev/null)\"; for h in $m/holders/*; do [ -e \"$h\" ] && echo \"holder ${h##*/}\"; done; "
+      + "if command -v lsof >/dev/null 2>&1; then echo lsof; lsof -F pc /dev/nvidia* 2>/dev/null; fi; true");
   static final String UVM_FILE = "/etc/modules-load.d/nvidia-uvm.conf";
   static final String UVM_CONTENT = GpuModules.MANAGED_HEADER + " (nvidia_driver uvm)\nnvidia-uvm\n";
 
@@ -39,7 +48,11 @@ public final class NvidiaDriver implements Module {
       Param.optional("sha256", Param.Type.STRING, null, "the installer's sha256 (required with installer)"),
       Param.optional("allow_downgrade", Param.Type.BOOL, "false", "install even when a newer driver is installed"),
       Param.optional("dkms", Param.Type.BOOL, "true", "register the module with DKMS (--dkms) so kernel updates rebuild it"),
-      Param.optional("uvm", Param.Type.BOOL, "true", "load nvidia-uvm (needed by CUDA) now and at boot (/etc/modules-load.d/nvidia-uvm.conf)"));
+      Param.optional("uvm", Param.Type.BOOL, "true", "load nvidia-uvm (needed by CUDA) now and at boot (/etc/modules-load.d/nvidia-uvm.conf)"),
+      Param.optional("signing_key", Param.Type.STRING, null,
+          "path on the host of the private key that signs the module when Secure Boot is on (--module-signing-secret-key; its key enrolled with mokutil --import)"),
+      Param.optional("signing_public_key", Param.Type.STRING, null,
+          "path on the host of the matching public key (--module-signing-public-key)"));
 
   @Override
   public String type() {
@@ -68,6 +81,15 @@ public final class NvidiaDriver implements Module {
           "version: \"367.35\" (quote it so YAML keeps it a string)");
     }
     validateInstaller(params, problems, "installer", "sha256");
+    if (params.has("signing_key") != params.has("signing_public_key")) {
+      String given = params.has("signing_key") ? "signing_key" : "signing_public_key";
+      problems.error(params.mark(given), given + " needs " + (given.equals("signing_key") ? "signing_public_key" : "signing_key")
+          + ": the installer signs the module with the pair", "give both paths (the key content never goes in the playbook)");
+    }
+    for (String k : List.of("signing_key", "signing_public_key")) {
+      params.optional(k).filter(p -> !p.startsWith("/")).ifPresent(p ->
+          problems.error(params.mark(k), k + " must be an absolute path on the host, not '" + p + "'", null));
+    }
   }
 
   static void validateInstaller(Params params, Problems problems, String installer, String sha) {
@@ -89,7 +111,8 @@ public final class NvidiaDriver implements Module {
   @Override
   public List<Fact> facts(Params params) {
     List<Fact> facts = new ArrayList<>(List.of(MODINFO, Fact.file(PROC_VERSION), SMI, DKMS, KERNEL, GpuFacts.TOOLS,
-        GpuFacts.LOADED_MODULES, Fact.file(UVM_FILE)));
+        GpuFacts.LOADED_MODULES, Fact.file(UVM_FILE), SECURE_BOOT, USERS));
+    NextKernel.facts().stream().filter(f -> !facts.contains(f)).forEach(facts::add);
     params.optional("installer").ifPresent(p -> facts.add(shaFact(p)));
     return facts;
   }
@@ -143,6 +166,10 @@ public final class NvidiaDriver implements Module {
       if (loaded.isPresent() && !willBeLoaded) {
         change = change.withNote("loaded " + loaded.get() + " until reboot (installed " + installed.get() + ")").withRebootPending(true);
       }
+      if (loaded.isEmpty() && !modules.contains("nvidia")) {
+        change = change.withNote("installed " + installed.get() + " but not loaded: no nvidia module in the kernel"
+            + " (it loads at the next boot, or with modprobe nvidia; check dmesg when it does not)");
+      }
       Optional<String> dkms = dkmsNote(facts, params, wanted);
       if (dkms.isPresent()) {
         change = change.withNote(dkms.get());
@@ -192,8 +219,12 @@ public final class NvidiaDriver implements Module {
       argv.add("--dkms");
     }
     argv.addAll(List.of("-Z", "-s"));
+    // The paths of the signing pair, never their content: argv is visible to every user of the host.
+    params.optional("signing_key").ifPresent(k -> argv.add("--module-signing-secret-key=" + k));
+    params.optional("signing_public_key").ifPresent(k -> argv.add("--module-signing-public-key=" + k));
     cmds.add(Command.of(argv));
-    cmds.addAll(Initramfs.command(tools));
+    NextKernel next = NextKernel.of(facts);
+    cmds.addAll(Initramfs.command(tools, next));
     Change c = Change.of(Action.RUN, before, after, cmds).withLabel(Label.OBSERVED).withTakesEffect(TakesEffect.AFTER_REBOOT)
         .withNote("the new driver is loaded at the next boot (or once the old module is unloaded)");
     String[] kernel = facts.command(KERNEL.script()).text().split("\n");
@@ -207,14 +238,36 @@ public final class NvidiaDriver implements Module {
     if (modules.contains("nouveau")) {
       c = c.withBlocker("nouveau is loaded: blacklist it (module_blacklist) and reboot first; the installer would stop");
     }
+    if (secureBoot(facts.command(SECURE_BOOT.script()).text()) && !params.has("signing_key")) {
+      c = c.withBlocker("Secure Boot is on: the kernel refuses an unsigned nvidia module (the install would succeed and the"
+          + " driver never load); declare signing_key and signing_public_key, paths of a key pair enrolled with mokutil --import");
+    }
+    NvidiaFacts.Users users = NvidiaFacts.users(facts.command(USERS.script()).text());
+    if (users.inUse()) {
+      c = c.withBlocker("the loaded nvidia module is in use by " + users.describe()
+          + ": the installer cannot unload it; stop them (or reboot without the driver) and apply again");
+    }
     Optional<String> bad = installerProblem(facts, installer.get(), params.optional("sha256").orElse(null));
     if (bad.isPresent()) {
       c = c.withBlocker(bad.get());
     }
-    if (Initramfs.command(tools).isEmpty()) {
+    if (Initramfs.command(tools, next).isEmpty()) {
       c = c.withNote("neither update-initramfs nor dracut found: the initramfs is not rebuilt");
+    } else if (next.pending()) {
+      c = c.withNote(Initramfs.pendingNote(next));
     }
     return c;
+  }
+
+  /** {@code SecureBoot enabled} (mokutil) or the EFI variable's byte 1. */
+  static boolean secureBoot(String out) {
+    for (String line : out.split("\n")) {
+      String l = line.strip();
+      if (l.equalsIgnoreCase("SecureBoot enabled") || l.equals("efivar 1")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Change uvm(Change change, FactSet facts, Set<String> modules, boolean canLoadNow) {

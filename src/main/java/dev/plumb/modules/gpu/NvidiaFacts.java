@@ -66,4 +66,59 @@ final class NvidiaFacts {
     }
     return out;
   }
+
+  /** Who holds the loaded nvidia module. */
+  record Users(int refcount, List<String> holders, List<String> processes, boolean lsof) {
+    /** The nvidia driver's own modules, which the installer unloads itself when nothing uses them. */
+    private static final List<String> OWN = List.of("nvidia_uvm", "nvidia_modeset", "nvidia_drm");
+
+    /**
+     * In use: a process holds /dev/nvidia* open, another module depends on it, or (without lsof)
+     * the refcount counts more than its own holder modules.
+     */
+    boolean inUse() {
+      return !processes.isEmpty() || holders.stream().anyMatch(h -> !OWN.contains(h))
+          || (!lsof && refcount > holders.size());
+    }
+
+    String describe() {
+      List<String> parts = new ArrayList<>(processes);
+      holders.stream().filter(h -> !OWN.contains(h)).forEach(h -> parts.add("module " + h));
+      if (parts.isEmpty()) {
+        parts.add("something plumb could not name (refcount " + refcount + ", holders " + holders.size()
+            + "; install lsof to see the processes)");
+      }
+      return String.join(", ", parts);
+    }
+  }
+
+  /** The output of {@link NvidiaDriver#USERS}: {@code refcnt N}, {@code holder M}, then lsof's {@code -F pc} fields. */
+  static Users users(String output) {
+    int refcount = 0;
+    List<String> holders = new ArrayList<>();
+    List<String> processes = new ArrayList<>();
+    boolean lsof = false;
+    String pid = null;
+    for (String line : output.split("\n")) {
+      if (line.startsWith("refcnt ")) {
+        try {
+          refcount = Integer.parseInt(line.substring(7).strip());
+        } catch (NumberFormatException e) {
+          refcount = 0;
+        }
+      } else if (line.startsWith("holder ")) {
+        holders.add(line.substring(7).strip());
+      } else if (line.equals("lsof")) {
+        lsof = true;
+      } else if (lsof && line.startsWith("p")) {
+        pid = line.substring(1);
+      } else if (lsof && line.startsWith("c") && pid != null) {
+        String p = line.substring(1) + " (pid " + pid + ")";
+        if (!processes.contains(p)) {
+          processes.add(p);
+        }
+      }
+    }
+    return new Users(refcount, holders, processes, lsof);
+  }
 }

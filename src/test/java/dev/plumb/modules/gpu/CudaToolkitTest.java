@@ -93,4 +93,33 @@ class CudaToolkitTest {
         .extracting(Problem::message).containsExactly("patch needs installer", "patch needs sha256");
     assertThat(Fixtures.validate(M, P).all()).isEmpty();
   }
+
+  @Test
+  void cuda8_perl526OrLater_blocksSayingWhatToDo() {
+    Change c = fresh().cmd(CudaToolkit.PERL, "5.026001").diff();
+    assertThat(c.blockers()).singleElement().asString()
+        .startsWith("CUDA 8.0.27's runfile installs nothing under Perl 5.26 or later (this host has Perl 5.26.1")
+        .contains("--tar mxvf", "PERL5LIB", "CUDA 9.2 or later");
+    assertThat(fresh().cmd(CudaToolkit.PERL, "5.036000").diff().blockers()).singleElement().asString().contains("Perl 5.36.0");
+  }
+
+  @Test
+  void cuda8_perlBefore526_orNoPerlAnswer_installs() {
+    assertThat(fresh().cmd(CudaToolkit.PERL, "5.022001").diff().blockers()).isEmpty();
+    assertThat(fresh().cmd(CudaToolkit.PERL, 1, "").diff().blockers()).isEmpty();
+  }
+
+  @Test
+  void cuda8_installedAlready_perlDoesNotMatter() {
+    Change c = fresh().file(DIR + "/version.txt", "CUDA Version 8.0.27\n").file(MARKER, "8.0.27.1\n")
+        .cmd(CudaToolkit.PERL, "5.026001").diff();
+    assertThat(c.action()).isEqualTo(Action.NONE);
+    assertThat(c.blockers()).isEmpty();
+  }
+
+  @Test
+  void cuda11_perl536_noBlocker() {
+    assertThat(CudaToolkit.perlProblem(Version.of("11.2.0"), RUN, "5.036000")).isEmpty();
+    assertThat(CudaToolkit.perlProblem(Version.of("7.5.18"), RUN, "5.026001")).isPresent();
+  }
 }

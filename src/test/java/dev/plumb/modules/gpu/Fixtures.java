@@ -43,6 +43,11 @@ final class Fixtures {
     return put(Fact.file(path), FactResult.content(text));
   }
 
+  /** A file that exists but this login may not read (mode 0600 without become). */
+  Fixtures unreadable(String path) {
+    return put(Fact.file(path), new FactResult.Unreadable());
+  }
+
   Fixtures cmd(Fact.Command fact, int exit, String out) {
     return put(fact, FactResult.output(exit, out));
   }

@@ -176,12 +176,94 @@ class KernelCmdlineTest {
         .file(KernelCmdline.DEFAULT_GRUB, "GRUB_CMDLINE_LINUX=\"crashkernel=auto intel_iommu=on\"\n")
         .cmd(KernelCmdline.GRUBBY, "index=0\nkernel=\"/boot/vmlinuz-5.14.0\"\nargs=\"ro crashkernel=auto rhgb quiet\"\nroot=\"/dev/mapper/rl-root\"\n")
         .file(KernelCmdline.PROC_CMDLINE, "ro crashkernel=auto rhgb quiet\n")
+        .file(KernelCmdline.KERNEL_CMDLINE, "root=/dev/mapper/rl-root ro crashkernel=auto intel_iommu=on\n")
         .tools("grubby", "grub2-mkconfig", "dracut");
     Change c = f.diff();
     assertThat(c.action()).isEqualTo(Action.RUN);
     assertThat(Fixtures.shown(c)).containsExactly(
         "grubby --update-kernel=ALL --remove-args=rhgb",
         "grubby --update-kernel=ALL --args=intel_iommu=on");
+  }
+
+  static final String BLS_GRUB_CFG = """
+      set default="${saved_entry}"
+      insmod blscfg
+      blscfg
+      """;
+  static final String GRUBBY_INFO = "index=0\nkernel=\"/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\"\n"
+      + "args=\"ro crashkernel=1G-4G:192M rhgb quiet%s\"\nroot=\"/dev/mapper/rl-root\"\n"
+      + "initrd=\"/boot/initramfs-5.14.0-427.13.1.el9_4.x86_64.img\"\n";
+
+  static Fixtures rocky9(String grubbyExtra, String kernelCmdline) {
+    Fixtures f = Fixtures.of(M, IOMMU)
+        .file(KernelCmdline.DEFAULT_GRUB, "GRUB_CMDLINE_LINUX=\"crashkernel=1G-4G:192M rhgb quiet intel_iommu=on iommu=pt\"\n"
+            + "GRUB_ENABLE_BLSCFG=true\n")
+        .file(KernelCmdline.GRUB2_CFG, BLS_GRUB_CFG)
+        .cmd(KernelCmdline.GRUBBY, GRUBBY_INFO.formatted(grubbyExtra))
+        .file(KernelCmdline.PROC_CMDLINE, "BOOT_IMAGE=(hd0,gpt2)/vmlinuz-5.14.0-362.8.1.el9_3.x86_64 root=/dev/mapper/rl-root ro quiet\n")
+        .tools("grubby", "grub2-mkconfig", "dracut");
+    return kernelCmdline == null ? f : f.file(KernelCmdline.KERNEL_CMDLINE, kernelCmdline);
+  }
+
+  @Test
+  void el9_kernelCmdlineFileLacksTokens_editedSoNewKernelsGetThem() {
+    Change c = rocky9(" intel_iommu=on iommu=pt", "root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M rhgb quiet\n").diff();
+    assertThat(c.action()).isEqualTo(Action.UPDATE);
+    assertThat(((FactResult.Content) c.writes().get(KernelCmdline.KERNEL_CMDLINE)).text())
+        .isEqualTo("root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M rhgb quiet intel_iommu=on iommu=pt\n");
+    assertThat(Fixtures.shown(c)).singleElement().asString().startsWith("plumb-write /etc/kernel/cmdline");
+  }
+
+  @Test
+  void el9_kernelCmdlineFileMissing_writtenFromTheDefaultEntryWithItsRoot() {
+    Change c = rocky9("", null).diff();
+    assertThat(((FactResult.Content) c.writes().get(KernelCmdline.KERNEL_CMDLINE)).text())
+        .isEqualTo("root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M rhgb quiet intel_iommu=on iommu=pt\n");
+    assertThat(Fixtures.shown(c)).last().isEqualTo("grubby --update-kernel=ALL '--args=intel_iommu=on iommu=pt'");
+  }
+
+  @Test
+  void el9_allThreeConverged_noChange() {
+    Change c = rocky9(" intel_iommu=on iommu=pt", "root=/dev/mapper/rl-root ro rhgb quiet intel_iommu=on iommu=pt\n").diff();
+    assertThat(c.action()).isEqualTo(Action.NONE);
+    assertThat(c.rebootPending()).isTrue();
+  }
+
+  @Test
+  void el9_grubbyFails_blocksInsteadOfRegeneratingEveryRun() {
+    Change c = rocky9("", "x\n").cmd(KernelCmdline.GRUBBY, 1, "").diff();
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.blockers()).singleElement().asString()
+        .startsWith("cannot read the next boot's command line: grubby --info=DEFAULT failed (exit 1)")
+        .contains("run with become");
+  }
+
+  @Test
+  void blsGrubCfgWithoutGrubby_blocksSayingWhy() {
+    Change c = rocky9("", null).cmd(KernelCmdline.GRUBBY, 1, "").tools("grub2-mkconfig", "dracut").diff();
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.blockers()).singleElement().asString()
+        .startsWith("/boot/grub2/grub.cfg has no linux line: it loads BLS entries (blscfg)").contains("install grubby");
+  }
+
+  @Test
+  void grubCfgUnreadableWithoutBecome_blocksInsteadOfRegenerating() {
+    Fixtures f = Fixtures.of(M, IOMMU)
+        .file(KernelCmdline.DEFAULT_GRUB, "GRUB_CMDLINE_LINUX=\"rhgb intel_iommu=on iommu=pt\"\n")
+        .unreadable(KernelCmdline.GRUB2_CFG)
+        .file(KernelCmdline.PROC_CMDLINE, "ro rhgb\n")
+        .tools("grub2-mkconfig", "dracut");
+    Change c = f.diff();
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.blockers()).singleElement().asString()
+        .startsWith("cannot read /boot/grub2/grub.cfg (the next boot's command line)").contains("become");
+  }
+
+  @Test
+  void grubCfgWithoutLinuxLine_blocksInsteadOfRegenerating() {
+    Change c = lab(IOMMU, "intel_iommu=on iommu=pt", "", "quiet").file(KernelCmdline.GRUB_CFG, "set default=0\n").diff();
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.blockers()).singleElement().asString().startsWith("/boot/grub/grub.cfg has no linux line");
   }
 
   @Test

@@ -86,7 +86,7 @@ class NvidiaDriverTest {
     assertThat(c.blockers()).isEmpty();
     List<String> shown = Fixtures.shown(c);
     assertThat(shown.get(0)).isEqualTo("sh " + RUN + " -a --dkms -Z -s");
-    assertThat(shown.get(1)).isEqualTo("update-initramfs -u");
+    assertThat(shown.get(1)).isEqualTo("update-initramfs -u -k 4.4.0-31-generic");
     assertThat(shown.get(2)).startsWith("plumb-write " + NvidiaDriver.UVM_FILE);
     assertThat(shown.get(3)).isEqualTo("modprobe nvidia-uvm");
   }
@@ -94,7 +94,7 @@ class NvidiaDriverTest {
   @Test
   void noDkms_dracut() {
     Change c = fresh(params("dkms", false, "uvm", false)).tools("gcc", "dracut").diff();
-    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a -Z -s", "dracut -f");
+    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a -Z -s", "dracut -f --kver 4.4.0-31-generic");
   }
 
   @Test
@@ -141,7 +141,7 @@ class NvidiaDriverTest {
   void olderInstalled_upgrades_withoutLoadingUvmAgainstOldModule() {
     Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").cmd(NvidiaDriver.SMI, "361.45, 00000000:42:00.0\n")
         .loaded("nvidia").diff();
-    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a --dkms -Z -s", "update-initramfs -u");
+    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a --dkms -Z -s", "update-initramfs -u -k 4.4.0-31-generic");
     assertThat(c.notes()).contains("loaded 361.45 until reboot");
   }
 
@@ -182,5 +182,76 @@ class NvidiaDriverTest {
     assertThat(Fixtures.validate(M, Map.of("version", "367.35", "installer", RUN)).all()).extracting(Problem::message)
         .containsExactly("installer needs sha256: plumb runs no installer it cannot verify");
     assertThat(Fixtures.validate(M, params()).all()).isEmpty();
+  }
+
+  @Test
+  void secureBootOn_noSigningKey_blocksBeforeTheInstallerRuns() {
+    Change c = fresh(params()).cmd(NvidiaDriver.SECURE_BOOT, "SecureBoot enabled\n").diff();
+    assertThat(c.blockers()).singleElement().asString()
+        .startsWith("Secure Boot is on: the kernel refuses an unsigned nvidia module").contains("signing_key and signing_public_key");
+  }
+
+  @Test
+  void secureBootOnFromTheEfiVariable_noSigningKey_blocks() {
+    Change c = fresh(params()).cmd(NvidiaDriver.SECURE_BOOT, "efivar 1\n").diff();
+    assertThat(c.blockers()).singleElement().asString().startsWith("Secure Boot is on");
+    assertThat(fresh(params()).cmd(NvidiaDriver.SECURE_BOOT, "efivar 0\n").diff().blockers()).isEmpty();
+    assertThat(fresh(params()).cmd(NvidiaDriver.SECURE_BOOT, "SecureBoot disabled\n").diff().blockers()).isEmpty();
+  }
+
+  @Test
+  void secureBootOn_signingKeyDeclared_thePathsReachTheInstaller() {
+    Change c = fresh(params("signing_key", "/root/mok/MOK.priv", "signing_public_key", "/root/mok/MOK.der"))
+        .cmd(NvidiaDriver.SECURE_BOOT, "SecureBoot enabled\n").diff();
+    assertThat(c.blockers()).isEmpty();
+    assertThat(Fixtures.shown(c).get(0)).isEqualTo("sh " + RUN + " -a --dkms -Z -s --module-signing-secret-key=/root/mok/MOK.priv"
+        + " --module-signing-public-key=/root/mok/MOK.der");
+  }
+
+  @Test
+  void validate_signingKeyWithoutItsPublicKey_error() {
+    assertThat(Fixtures.validate(M, params("signing_key", "/root/mok/MOK.priv")).all()).extracting(Problem::message)
+        .containsExactly("signing_key needs signing_public_key: the installer signs the module with the pair");
+    assertThat(Fixtures.validate(M, params("signing_key", "MOK.priv", "signing_public_key", "/root/mok/MOK.der")).all())
+        .extracting(Problem::message).containsExactly("signing_key must be an absolute path on the host, not 'MOK.priv'");
+  }
+
+  @Test
+  void upgradeOverADriverInUse_blocksNamingTheProcesses() {
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").cmd(NvidiaDriver.SMI, "361.45, 00000000:42:00.0\n")
+        .cmd(NvidiaDriver.USERS, "refcnt 3\nholder nvidia_uvm\nlsof\np4242\ncpython3\nf5\nf6\np977\ncnvidia-persistenced\nf3\n")
+        .diff();
+    assertThat(c.blockers()).singleElement().asString().isEqualTo("the loaded nvidia module is in use by python3 (pid 4242), "
+        + "nvidia-persistenced (pid 977): the installer cannot unload it; stop them (or reboot without the driver) and apply again");
+  }
+
+  @Test
+  void upgradeOverADriverInUse_withoutLsof_blocksOnTheRefcount() {
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").loaded("nvidia", "nvidia_uvm")
+        .cmd(NvidiaDriver.USERS, "refcnt 2\nholder nvidia_uvm\n").diff();
+    assertThat(c.blockers()).singleElement().asString().contains("refcount 2, holders 1; install lsof");
+  }
+
+  @Test
+  void upgradeOverALoadedDriverNobodyUses_runsTheInstaller() {
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").loaded("nvidia", "nvidia_uvm")
+        .cmd(NvidiaDriver.USERS, "refcnt 1\nholder nvidia_uvm\nlsof\n").diff();
+    assertThat(c.blockers()).isEmpty();
+    assertThat(Fixtures.shown(c).get(0)).isEqualTo("sh " + RUN + " -a --dkms -Z -s");
+  }
+
+  @Test
+  void installedButNotLoaded_reported() {
+    Change c = converged(params("uvm", false)).cmd(NvidiaDriver.SMI, 9, "").loaded("vfio").diff();
+    assertThat(c.action()).isEqualTo(Action.NONE);
+    assertThat(c.notes()).anySatisfy(n -> assertThat(n).startsWith("installed 367.35 but not loaded"));
+  }
+
+  @Test
+  void pendingKernel_initramfsOfTheNextKernel() {
+    Change c = fresh(params()).tools("gcc", "dracut", "grubby")
+        .cmd(KernelCmdline.GRUBBY, "index=0\nkernel=\"/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\"\nargs=\"ro\"\n")
+        .cmd(NvidiaDriver.KERNEL, "5.14.0-362.8.1.el9_3.x86_64\nheaders\n").diff();
+    assertThat(Fixtures.shown(c)).contains("dracut -f --kver 5.14.0-427.13.1.el9_4.x86_64");
   }
 }
