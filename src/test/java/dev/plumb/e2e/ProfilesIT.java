@@ -3,16 +3,20 @@ package dev.plumb.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15: the shipped hypervisor playbook on the EL hosts operators run (lab knob {@code
  * profile}): {@code apply --reboot if-needed} converges with one reboot, and a second apply runs
  * no command. rocky9 boots through BLS entries edited by grubby, with a newer kernel pending as
  * the default (its initramfs is the one that must carry the vfio configuration); centos7 through
- * grub2-mkconfig; both name the nova unit openstack-nova-compute (RDO).
+ * grub2-mkconfig; both name the nova unit openstack-nova-compute (RDO). And a GPU node with Secure
+ * Boot on and Perl 5.26 (knobs secure_boot, perl) is blocked before any installer runs.
  */
 class ProfilesIT {
   private static final String HYPERVISOR = "playbooks/gpu-hypervisor.yml";
@@ -23,7 +27,7 @@ class ProfilesIT {
 
   @BeforeAll
   static void up() {
-    lab = Lab.up(2);
+    lab = Lab.up(3);
   }
 
   @AfterAll
@@ -95,5 +99,29 @@ class ProfilesIT {
     assertThat(second.flag("reboot_pending")).isFalse();
     assertThat(lab.execCount(host) - execsBefore).as("exec channels opened by the second apply").isEqualTo(1);
     assertThat(lab.reboots(host)).as("reboots after the second apply").isEqualTo(1);
+  }
+
+  @Test
+  void gpuNode_secureBootOn_andPerl526_blockBeforeAnyInstallerRuns(@TempDir Path dir) throws Exception {
+    String host = "lab03";
+    lab.reset(host);
+    lab.set(host, "secure_boot=1");
+    lab.set(host, "perl=5.026001");
+    // gpu-node.yml targets the group gpu_nodes: the lab's hosts, in that group, with absolute paths.
+    Path gpuNodes = dir.resolve("gpu-nodes.yml");
+    Files.writeString(gpuNodes, Files.readString(lab.inventory())
+        .replace("hypervisors:", "gpu_nodes:")
+        .replace("ansible_ssh_private_key_file: id_ed25519", "ansible_ssh_private_key_file: " + lab.keyFile())
+        .replace("known_hosts_file: known_hosts", "known_hosts_file: " + lab.knownHosts()));
+
+    Plumb plan = Plumb.run("plan", "--format", "json", "-i", gpuNodes.toString(), "-l", host, "playbooks/gpu-node.yml");
+    assertThat(plan.exit()).as(plan.toString()).isZero();
+    Plumb.Host result = plan.json().host(host);
+    assertThat(result.step("nvidia_driver[367.35]").blockers()).as(result.toString())
+        .anySatisfy(b -> assertThat(b).startsWith("Secure Boot is on: the kernel refuses an unsigned nvidia module"));
+    assertThat(result.step("cuda_toolkit[8.0.27]").blockers()).as(result.toString())
+        .anySatisfy(b -> assertThat(b).startsWith("CUDA 8.0.27's runfile installs nothing under Perl 5.26 or later"));
+    assertThat(lab.calls(host, "NVIDIA-Linux-x86_64-367.35.run")).isZero();
+    assertThat(lab.calls(host, "cuda_8.0.27_linux.run")).isZero();
   }
 }

@@ -41,7 +41,7 @@ class LabIT {
     assertThat(lab.keyFile()).exists();
     assertThat(Files.readAllLines(lab.knownHosts()))
         .hasSize(2)
-        .allMatch(line -> line.matches("\\[127\\.0\\.1\\.[12]]:2222 ssh-ed25519 \\S+"));
+        .allMatch(line -> line.matches("\\[" + net.replace(".", "\\.") + "[12]]:2222 ssh-ed25519 \\S+"));
   }
 
   @Test
