@@ -13,6 +13,8 @@ public final class Connections {
   public static final String BECOME_PASSWORD_ENV = "PLUMB_BECOME_PASSWORD";
   public static final String SSH_PASSWORD_ENV = "PLUMB_SSH_PASSWORD";
   public static final String KEY_PASSPHRASE_ENV = "PLUMB_KEY_PASSPHRASE";
+  /** ssh-agent's socket, as OpenSSH reads it. */
+  public static final String AGENT_SOCKET_ENV = "SSH_AUTH_SOCK";
 
   /**
    * Connects to {@code hostName} as its inventory variables say (Ansible names first, plumb's short
@@ -106,6 +108,10 @@ public final class Connections {
     if (passphrase != null) {
       b.keyPassphrase(() -> passphrase);
     }
+    String agent = env.get(AGENT_SOCKET_ENV);
+    if (agent != null && !agent.isBlank()) {
+      b.agentSocket(Path.of(agent.trim()));
+    }
     b.knownHostsFile(options.userKnownHostsPath());
     String knownHosts = vars.get("known_hosts_file");
     if (knownHosts != null) {
@@ -135,7 +141,8 @@ public final class Connections {
     return b.build();
   }
 
-  // Only what plumb can honour: a jump host and accept-new. Other options are ssh(1)'s business.
+  // Only what plumb can honour: a jump host, accept-new and IdentitiesOnly. Other options are
+  // ssh(1)'s business.
   static void applyCommonArgs(SshSettings.Builder b, String args) {
     List<String> words = List.of(args.trim().split("\\s+"));
     for (int i = 0; i < words.size(); i++) {
@@ -159,6 +166,8 @@ public final class Connections {
           b.proxyJump(value);
         } else if (name.equalsIgnoreCase("StrictHostKeyChecking") && value.equalsIgnoreCase("accept-new")) {
           b.acceptNewHostKeys(true);
+        } else if (name.equalsIgnoreCase("IdentitiesOnly")) {
+          b.identitiesOnly(value.equalsIgnoreCase("yes"));
         }
       }
     }

@@ -7,11 +7,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,18 +20,11 @@ import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
 import net.schmizz.sshj.userauth.UserAuthException;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
-import net.schmizz.sshj.userauth.method.AuthMethod;
-import net.schmizz.sshj.userauth.method.AuthPassword;
-import net.schmizz.sshj.userauth.method.AuthPublickey;
-import net.schmizz.sshj.userauth.password.PasswordFinder;
-import net.schmizz.sshj.userauth.password.PasswordUtils;
-import net.schmizz.sshj.userauth.password.Resource;
 
 /**
  * A connection to one host over SSH (sshj): one client, one session channel per command.
  *
- * <p>ssh-agent is not used: sshj needs an extra library (jsch-agent-proxy) to talk to it.
+ * <p>Keys come from the identity files and from ssh-agent ({@link Credentials} says in which order).
  */
 final class SshConnection implements Connection {
   private final SshSettings settings;
@@ -119,58 +108,25 @@ final class SshConnection implements Connection {
   }
 
   private static void authenticate(SshSettings s, SSHClient client) throws TransportException {
-    List<AuthMethod> methods = new ArrayList<>();
-    List<String> tried = new ArrayList<>();
-    for (Path file : s.identityFiles()) {
-      if (!Files.isRegularFile(file)) {
-        tried.add(file + " (missing)");
-        continue;
-      }
-      try {
-        KeyProvider key = client.loadKeys(file.toString(), passphraseFinder(s));
-        // Decrypt now, not mid-auth, so that a wrong or missing passphrase is reported as such.
-        key.getPrivate();
-        methods.add(new AuthPublickey(key));
-        tried.add(file.toString());
-      } catch (IOException | RuntimeException e) {
-        tried.add(file + " (unusable: " + describe(e)
-            + (s.keyPassphrase() == null ? "; if it is encrypted, set PLUMB_KEY_PASSPHRASE" : "") + ")");
-      }
-    }
-    if (s.password() != null) {
-      methods.add(new AuthPassword(PasswordUtils.createOneOff(s.password().toCharArray())));
-    }
-    if (methods.isEmpty()) {
+    Credentials credentials = Credentials.of(s, client);
+    String hint = "give a key the host authorizes for " + s.user() + ": ansible_ssh_private_key_file (with "
+        + Connections.KEY_PASSPHRASE_ENV + " if it is encrypted), or ssh-add it to a running ssh-agent ("
+        + Connections.AGENT_SOCKET_ENV + ")" + (s.password() == null ? ", or set ansible_password" : "");
+    if (credentials.methods().isEmpty()) {
       throw new TransportException("no usable credentials for " + s.destination() + " (host " + s.hostName()
-          + "): keys " + tried + ", no password; set ansible_ssh_private_key_file or ansible_password",
-          true);
+          + "); " + credentials.summary() + "; no password. To fix: " + hint, true);
     }
     try {
-      client.auth(s.user(), methods);
+      client.auth(s.user(), credentials.methods());
     } catch (UserAuthException e) {
       throw new TransportException("authentication failed for " + s.destination() + " (host " + s.hostName()
-          + ") with keys " + tried + (s.password() == null ? "" : " and a password")
-          + "; check ansible_ssh_private_key_file / ansible_user" + (s.password() == null ? "" : " / ansible_password"),
+          + "); " + credentials.summary() + (s.password() == null ? "" : "; and a password")
+          + ". To fix: check ansible_user" + (s.password() == null ? "" : " and ansible_password") + ", or " + hint,
           true, e);
     } catch (IOException e) {
       throw new TransportException("lost the connection to " + s.destination() + " (host " + s.hostName()
           + ") while authenticating: " + describe(e), true, e);
     }
-  }
-
-  private static PasswordFinder passphraseFinder(SshSettings s) {
-    return new PasswordFinder() {
-      @Override
-      public char[] reqPassword(Resource<?> resource) {
-        String passphrase = s.keyPassphrase() == null ? null : s.keyPassphrase().get();
-        return passphrase == null ? null : passphrase.toCharArray();
-      }
-
-      @Override
-      public boolean shouldRetry(Resource<?> resource) {
-        return false;
-      }
-    };
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.plumb.transport;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,8 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.eclipse.jgit.internal.transport.ssh.OpenSshConfigFile;
-import org.eclipse.jgit.transport.SshConfigStore;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * How to reach one host over SSH: address, credentials, host key files, jump host and become.
@@ -27,6 +27,10 @@ import org.eclipse.jgit.transport.SshConfigStore;
  * @param proxyJump the jump host to tunnel through, or null
  * @param becomeUser user that commands run as when {@code become} is set
  * @param becomePassword sudo password, or null for passwordless sudo ({@code sudo -n})
+ * @param identitiesOnly ssh_config's {@code IdentitiesOnly}: offer only the identity files, and of
+ *     the agent's keys only those that are one of them
+ * @param agentSocket ssh-agent's socket ({@code SSH_AUTH_SOCK}, or ssh_config's {@code
+ *     IdentityAgent}); null: no agent
  */
 public record SshSettings(
     String hostName,
@@ -44,7 +48,9 @@ public record SshSettings(
     Duration keepAliveInterval,
     boolean become,
     String becomeUser,
-    String becomePassword) {
+    String becomePassword,
+    boolean identitiesOnly,
+    Path agentSocket) {
 
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(10);
@@ -74,6 +80,15 @@ public record SshSettings(
     }
   }
 
+  /** Settings without an agent and without IdentitiesOnly. */
+  public SshSettings(String hostName, String address, int port, String user, List<Path> identityFiles,
+      Supplier<String> keyPassphrase, String password, List<Path> knownHostsFiles, boolean acceptNewHostKeys,
+      SshSettings proxyJump, Duration connectTimeout, Duration commandTimeout, Duration keepAliveInterval,
+      boolean become, String becomeUser, String becomePassword) {
+    this(hostName, address, port, user, identityFiles, keyPassphrase, password, knownHostsFiles, acceptNewHostKeys,
+        proxyJump, connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePassword, false, null);
+  }
+
   /** {@code user@address:port}, as used in messages. */
   public String destination() {
     return user + "@" + address + ":" + port;
@@ -100,12 +115,23 @@ public record SshSettings(
         + ", become=" + become
         + ", becomeUser=" + becomeUser
         + ", becomePassword=" + (becomePassword == null ? "none" : "<redacted>")
+        + ", identitiesOnly=" + identitiesOnly
+        + ", agentSocket=" + agentSocket
         + "]";
   }
 
   /** A builder for the host with inventory name {@code hostName}; unset values come from defaults. */
   public static Builder builder(String hostName) {
     return new Builder(hostName);
+  }
+
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+  // What the ssh config says that plumb cannot honour: once per run on stderr, not once per host.
+  static void warnOnce(String message) {
+    if (WARNED.add(message)) {
+      System.err.println("plumb: warning: " + message);
+    }
   }
 
   /** Reads a passphrase from the environment variable {@code name} when a key needs it. */
@@ -135,7 +161,10 @@ public record SshSettings(
     private boolean become;
     private String becomeUser = "root";
     private String becomePassword;
+    private Boolean identitiesOnly;
+    private Path agentSocket;
     private Path sshConfig;
+    private Consumer<String> warnings = SshSettings::warnOnce;
     private Path defaultKeyDir = Path.of(System.getProperty("user.home"), ".ssh");
     private String localUser = System.getProperty("user.name");
 
@@ -177,8 +206,20 @@ public record SshSettings(
 
     public Builder becomePassword(String password) { this.becomePassword = password; return this; }
 
+    /** ssh_config's IdentitiesOnly, set explicitly (wins over the ssh config). */
+    public Builder identitiesOnly(boolean only) { this.identitiesOnly = only; return this; }
+
+    /**
+     * ssh-agent's socket, usually {@code $SSH_AUTH_SOCK}; null: none. An {@code IdentityAgent} in
+     * the ssh config wins over it, as in OpenSSH.
+     */
+    public Builder agentSocket(Path socket) { this.agentSocket = socket; return this; }
+
     /** The OpenSSH client config to merge (usually ~/.ssh/config); null or missing: none. */
     public Builder sshConfig(Path file) { this.sshConfig = file; return this; }
+
+    /** Told what the ssh config says that plumb does not support (a Match block); default: stderr, once. */
+    public Builder warnings(Consumer<String> sink) { this.warnings = sink; return this; }
 
     /** Where the default keys (id_ed25519, id_ecdsa, id_rsa) are looked for; null: nowhere. */
     public Builder defaultKeyDir(Path dir) { this.defaultKeyDir = dir; return this; }
@@ -191,15 +232,15 @@ public record SshSettings(
     }
 
     private SshSettings build(int depth) {
-      SshConfigStore.HostConfig config = lookup(address != null ? address : hostName);
-      String resolvedAddress = address != null ? address : orElse(config.getValue("HostName"), hostName);
+      String given = address != null ? address : hostName;
+      SshConfig.Options config = lookup(given);
+      String resolvedAddress = address != null ? address : orElse(config.get("HostName"), hostName);
       int resolvedPort = port != null ? port : configPort(config);
-      String resolvedUser = user != null ? user : orElse(config.getValue("User"), localUser);
+      String resolvedUser = user != null ? user : orElse(config.get("User"), localUser);
 
       LinkedHashSet<Path> keys = new LinkedHashSet<>(identityFiles);
-      List<String> configKeys = config.getValues("IdentityFile");
-      if (configKeys != null) {
-        configKeys.forEach(k -> keys.add(Path.of(k)));
+      for (String k : config.all("IdentityFile")) {
+        keys.add(Path.of(expandTokens(k, given, resolvedAddress, resolvedPort, resolvedUser)));
       }
       if (defaultKeyDir != null) {
         for (String name : DEFAULT_KEY_NAMES) {
@@ -212,18 +253,63 @@ public record SshSettings(
 
       SshSettings jump = proxyJump;
       if (jump == null) {
-        String spec = proxyJumpSpec != null ? proxyJumpSpec : config.getValue("ProxyJump");
+        String spec = proxyJumpSpec != null ? proxyJumpSpec : config.get("ProxyJump");
         if (spec != null && !spec.isBlank() && !spec.equalsIgnoreCase("none")) {
           jump = jumpHost(spec, depth);
         }
       }
+      boolean onlyIdentities = identitiesOnly != null ? identitiesOnly
+          : "yes".equalsIgnoreCase(orElse(config.get("IdentitiesOnly"), "no").trim());
       return new SshSettings(hostName, resolvedAddress, resolvedPort, resolvedUser,
           List.copyOf(keys), keyPassphrase, password, knownHostsFiles, acceptNewHostKeys, jump,
-          connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePassword);
+          connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePassword,
+          onlyIdentities, agent(config.get("IdentityAgent")));
     }
 
-    private int configPort(SshConfigStore.HostConfig config) {
-      String value = config.getValue("Port");
+    // ssh_config(5) IdentityAgent: "none", "SSH_AUTH_SOCK" (the environment's), or a socket path.
+    private Path agent(String configured) {
+      if (configured == null || configured.isBlank() || configured.trim().equals("SSH_AUTH_SOCK")) {
+        return agentSocket;
+      }
+      String value = configured.trim();
+      if (value.equalsIgnoreCase("none")) {
+        return null;
+      }
+      if (value.equals("~") || value.startsWith("~/")) {
+        value = System.getProperty("user.home") + value.substring(1);
+      }
+      return Path.of(value);
+    }
+
+    // ssh_config(5) TOKENS for IdentityFile: ~ at the start, %h %n %p %r %u %d %%.
+    private String expandTokens(String value, String given, String host, int port, String remoteUser) {
+      String home = System.getProperty("user.home");
+      String v = value.equals("~") || value.startsWith("~/") ? home + value.substring(1) : value;
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < v.length(); i++) {
+        char c = v.charAt(i);
+        if (c != '%' || i + 1 == v.length()) {
+          out.append(c);
+          continue;
+        }
+        char t = v.charAt(++i);
+        switch (t) {
+          case '%' -> out.append('%');
+          case 'h' -> out.append(host);
+          case 'n' -> out.append(given);
+          case 'p' -> out.append(port);
+          case 'r' -> out.append(remoteUser);
+          case 'u' -> out.append(localUser);
+          case 'd' -> out.append(home);
+          default -> throw new IllegalArgumentException("IdentityFile (" + value + ") for host " + hostName
+              + " in " + sshConfig + ": token %" + t + " is not supported (%h %n %p %r %u %d %% are)");
+        }
+      }
+      return out.toString();
+    }
+
+    private int configPort(SshConfig.Options config) {
+      String value = config.get("Port");
       if (value == null) {
         return 22;
       }
@@ -235,12 +321,9 @@ public record SshSettings(
       }
     }
 
-    private SshConfigStore.HostConfig lookup(String name) {
-      if (sshConfig == null || !Files.isRegularFile(sshConfig)) {
-        return SshConfigStore.EMPTY_CONFIG;
-      }
-      File home = new File(System.getProperty("user.home"));
-      return new OpenSshConfigFile(home, sshConfig.toFile(), localUser).lookupDefault(name, 0, null);
+    private SshConfig.Options lookup(String name) {
+      Path dir = sshConfig == null ? null : sshConfig.toAbsolutePath().getParent();
+      return new SshConfig(sshConfig, dir, warnings).lookup(name);
     }
 
     // OpenSSH allows a comma-separated chain: the first hop is reached first, so it is the
@@ -285,9 +368,11 @@ public record SshSettings(
       }
       Builder b = new Builder(hopHost)
           .sshConfig(sshConfig)
+          .warnings(warnings)
           .defaultKeyDir(defaultKeyDir)
           .localUser(localUser)
           .keyPassphrase(keyPassphrase)
+          .agentSocket(agentSocket)
           .acceptNewHostKeys(acceptNewHostKeys)
           .connectTimeout(connectTimeout)
           .keepAliveInterval(keepAliveInterval)
@@ -306,7 +391,8 @@ public record SshSettings(
       keys.addAll(identityFiles);
       return new SshSettings(own.hostName(), own.address(), own.port(), own.user(), List.copyOf(keys),
           own.keyPassphrase(), null, own.knownHostsFiles(), own.acceptNewHostKeys(), own.proxyJump(),
-          own.connectTimeout(), own.commandTimeout(), own.keepAliveInterval(), false, "root", null);
+          own.connectTimeout(), own.commandTimeout(), own.keepAliveInterval(), false, "root", null,
+          own.identitiesOnly(), own.agentSocket());
     }
 
     private int parseHopPort(String hop, String value) {

@@ -93,6 +93,18 @@ class ConnectionsTest {
   }
 
   @Test
+  void settings_agentSocketFromEnvironment_identitiesOnlyFromCommonArgs() {
+    SshSettings s = Connections.settings("gpu1",
+        Map.of("ansible_ssh_common_args", "-o IdentitiesOnly=yes"),
+        options(Map.of("SSH_AUTH_SOCK", "/tmp/agent.1234/agent.sock")));
+    assertThat(s.agentSocket()).isEqualTo(Path.of("/tmp/agent.1234/agent.sock"));
+    assertThat(s.identitiesOnly()).isTrue();
+    SshSettings none = Connections.settings("gpu1", Map.of(), options(Map.of()));
+    assertThat(none.agentSocket()).isNull();
+    assertThat(none.identitiesOnly()).isFalse();
+  }
+
+  @Test
   void settings_optionsOverride() {
     TransportOptions o = options(Map.of()).withAcceptNewHostKeys(true).withConnectTimeout(Duration.ofSeconds(2));
     SshSettings s = Connections.settings("gpu1", Map.of("connect_timeout", "30"), o);

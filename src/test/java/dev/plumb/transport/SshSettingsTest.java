@@ -115,4 +115,50 @@ class SshSettingsTest {
     assertThatThrownBy(() -> builder("h").port(70000).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
   }
+
+  @Test
+  void sshConfig_identityFileTokens_expandAfterHostNameAndUserAreKnown() throws Exception {
+    Files.writeString(config, String.join("\n",
+        "Host web",
+        "  HostName web.example",
+        "  User deploy",
+        "  Port 2022",
+        "  IdentityFile ~/keys/%n_%h_%r_%u_%p_%%",
+        ""));
+    SshSettings s = builder("web").build();
+    assertThat(s.identityFiles()).containsExactly(
+        Path.of(System.getProperty("user.home"), "keys", "web_web.example_deploy_me_2022_%"));
+    Files.writeString(config, "Host web\n  IdentityFile /k/%C\n");
+    assertThatThrownBy(() -> builder("web").build()).hasMessageContaining("token %C is not supported");
+  }
+
+  @Test
+  void sshConfig_identitiesOnlyAndIdentityAgent_explicitValuesWin() throws Exception {
+    Files.writeString(config, String.join("\n",
+        "Host quiet",
+        "  IdentitiesOnly yes",
+        "  IdentityAgent none",
+        "Host other-agent",
+        "  IdentityAgent /run/other.sock",
+        "Host env-agent",
+        "  IdentityAgent SSH_AUTH_SOCK",
+        ""));
+    Path envSocket = dir.resolve("agent.sock");
+    SshSettings quiet = builder("quiet").agentSocket(envSocket).build();
+    assertThat(quiet.identitiesOnly()).isTrue();
+    assertThat(quiet.agentSocket()).isNull();
+    assertThat(builder("quiet").identitiesOnly(false).build().identitiesOnly()).isFalse();
+    assertThat(builder("other-agent").agentSocket(envSocket).build().agentSocket()).isEqualTo(Path.of("/run/other.sock"));
+    assertThat(builder("env-agent").agentSocket(envSocket).build().agentSocket()).isEqualTo(envSocket);
+    assertThat(builder("unlisted").agentSocket(envSocket).build().identitiesOnly()).isFalse();
+  }
+
+  @Test
+  void sshConfig_matchBlock_warnsOnceAndIsIgnored() throws Exception {
+    Files.writeString(config, "Match user admin\n  Port 1\nHost *\n  Port 2\n");
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    SshSettings s = builder("h").warnings(warnings::add).build();
+    assertThat(s.port()).isEqualTo(2);
+    assertThat(warnings).singleElement().asString().startsWith(config + ":1: Match is not supported");
+  }
 }
