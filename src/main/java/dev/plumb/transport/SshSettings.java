@@ -17,6 +17,11 @@ import java.util.function.Consumer;
  *
  * <p>Secrets (password, key passphrase, become password) never appear in {@link #toString()}.
  *
+ * <p>Over 250 lines because its builder is where the three sources of a host's settings meet, in
+ * ssh(1)'s precedence: inventory values, then the ssh config (read by {@link SshConfig}, with
+ * IdentityFile's tokens and IdentityAgent), then defaults; and ProxyJump chains, whose hops are
+ * built the same way.
+ *
  * @param hostName the inventory name, used in messages
  * @param address what to connect to (name or IP)
  * @param identityFiles private keys to offer, in order (explicit ones first, then the defaults
