@@ -32,8 +32,9 @@ record Plumb(int exit, String out, String err) {
   static Plumb run(String... args) {
     requireRepoRootIsWorkingDirectory();
     List<String> all = new ArrayList<>(Arrays.asList(args));
-    if (all.isEmpty() || !List.of("log", "show").contains(all.get(0))) { // they print no colour, and take no such option
-      all.add(all.isEmpty() ? 0 : 1, "--no-color"); // after the verb
+    // Only the verbs that print coloured reports take --no-color (the others refuse it).
+    if (!all.isEmpty() && List.of("plan", "check", "apply", "pull").contains(all.get(0))) {
+      all.add(1, "--no-color"); // after the verb
     }
     // apply records by default in a git repository, and these tests run inside plumb's own: only
     // tests about records record.
