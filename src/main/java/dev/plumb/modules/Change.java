@@ -61,56 +61,120 @@ public record Change(
   }
 
   public Change withDiff(String unifiedDiff) {
-    return new Change(action, before, after, unifiedDiff, commands, takesEffect, label, notes, blockers, writes, rebootPending);
+    return copy().diff(unifiedDiff).build();
   }
 
   public Change withTakesEffect(TakesEffect when) {
-    return new Change(action, before, after, diff, commands, when, label, notes, blockers, writes, rebootPending);
+    return copy().takesEffect(when).build();
   }
 
   public Change withLabel(Label l) {
-    return new Change(action, before, after, diff, commands, takesEffect, l, notes, blockers, writes, rebootPending);
+    return copy().label(l).build();
   }
 
   public Change withNote(String note) {
-    List<String> n = new ArrayList<>(notes);
-    n.add(note);
-    return new Change(action, before, after, diff, commands, takesEffect, label, n, blockers, writes, rebootPending);
+    Copy c = copy();
+    c.notes.add(note);
+    return c.build();
   }
 
   public Change withBlocker(String blocker) {
-    List<String> b = new ArrayList<>(blockers);
-    b.add(blocker);
-    return new Change(action, before, after, diff, commands, takesEffect, label, notes, b, writes, rebootPending);
+    Copy c = copy();
+    c.blockers.add(blocker);
+    return c.build();
   }
 
   /** Records that {@code path} will hold {@code content} after this change. */
   public Change withWrite(String path, FactResult content) {
-    Map<String, FactResult> w = new LinkedHashMap<>(writes);
-    w.put(path, content);
-    return new Change(action, before, after, diff, commands, takesEffect, label, notes, blockers, w, rebootPending);
+    Copy c = copy();
+    c.writes.put(path, content);
+    return c.build();
   }
 
   public Change withRebootPending(boolean pending) {
-    return new Change(action, before, after, diff, commands, takesEffect, label, notes, blockers, writes, pending);
+    return copy().rebootPending(pending).build();
   }
 
   public Change withCommands(List<Command> cmds) {
-    return new Change(action, before, after, diff, cmds, takesEffect, label, notes, blockers, writes, rebootPending);
+    return copy().commands(cmds).build();
   }
 
   /** Appends another change's commands, writes, notes and blockers (for composite resources). */
   public Change plus(Change other) {
-    List<Command> cmds = new ArrayList<>(commands);
-    cmds.addAll(other.commands);
-    List<String> n = new ArrayList<>(notes);
-    n.addAll(other.notes);
-    List<String> b = new ArrayList<>(blockers);
-    b.addAll(other.blockers);
-    Map<String, FactResult> w = new LinkedHashMap<>(writes);
-    w.putAll(other.writes);
-    String d = diff.isEmpty() ? other.diff : other.diff.isEmpty() ? diff : diff + other.diff;
-    Action a = action == Action.NONE ? other.action : action;
-    return new Change(a, before, after, d, cmds, takesEffect, label, n, b, w, rebootPending || other.rebootPending);
+    Copy c = copy();
+    c.commands.addAll(other.commands);
+    c.notes.addAll(other.notes);
+    c.blockers.addAll(other.blockers);
+    c.writes.putAll(other.writes);
+    c.diff = diff.isEmpty() ? other.diff : other.diff.isEmpty() ? diff : diff + other.diff;
+    c.action = action == Action.NONE ? other.action : action;
+    c.rebootPending = rebootPending || other.rebootPending;
+    return c.build();
+  }
+
+  private Copy copy() {
+    return new Copy(this);
+  }
+
+  /**
+   * A mutable copy of a change, so each {@code with*} names only the field it changes: a new
+   * field is added here and in the canonical constructor, and no wither has to change.
+   */
+  private static final class Copy {
+    private Action action;
+    private final String before;
+    private final String after;
+    private String diff;
+    private List<Command> commands;
+    private TakesEffect takesEffect;
+    private Label label;
+    private final List<String> notes;
+    private final List<String> blockers;
+    private final Map<String, FactResult> writes;
+    private boolean rebootPending;
+
+    private Copy(Change c) {
+      action = c.action;
+      before = c.before;
+      after = c.after;
+      diff = c.diff;
+      commands = new ArrayList<>(c.commands);
+      takesEffect = c.takesEffect;
+      label = c.label;
+      notes = new ArrayList<>(c.notes);
+      blockers = new ArrayList<>(c.blockers);
+      writes = new LinkedHashMap<>(c.writes);
+      rebootPending = c.rebootPending;
+    }
+
+    private Copy diff(String d) {
+      diff = d;
+      return this;
+    }
+
+    private Copy takesEffect(TakesEffect t) {
+      takesEffect = t;
+      return this;
+    }
+
+    private Copy label(Label l) {
+      label = l;
+      return this;
+    }
+
+    private Copy rebootPending(boolean p) {
+      rebootPending = p;
+      return this;
+    }
+
+    private Copy commands(List<Command> c) {
+      commands = new ArrayList<>(c);
+      return this;
+    }
+
+    private Change build() {
+      return new Change(action, before, after, diff, commands, takesEffect, label, notes, blockers,
+          writes, rebootPending);
+    }
   }
 }
