@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       LogCommand.class,
       ShowCommand.class,
       CompletionCommand.class,
+      DriftCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -47,7 +48,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log, show or completion");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log, show, completion or drift");
   }
 
   public static void main(String[] args) {

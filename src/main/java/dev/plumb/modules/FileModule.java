@@ -85,6 +85,17 @@ public final class FileModule implements Module {
     return facts;
   }
 
+  /** The file's content on the host, where it differs from {@code content}. */
+  @Override
+  public List<HostValue> hostValues(Params params, FactSet facts) {
+    if (!params.string("state").equals("present") || !params.has("content")
+        || !(facts.get(Fact.file(params.string("path"))) instanceof FactResult.Content c)
+        || c.text().equals(params.string("content"))) {
+      return List.of();
+    }
+    return List.of(HostValue.whole("content", c.text()));
+  }
+
   /** The mode and owner of the file itself, or of the file a link at path points to (-L). */
   static String statScript(String path) {
     return "stat -L -c '%a %U %G' -- " + Shell.quote(path);

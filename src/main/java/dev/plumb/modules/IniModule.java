@@ -134,6 +134,28 @@ public final class IniModule implements Module {
     return FileChange.write(path, current, doc.set(section, option, want).render(), null);
   }
 
+  /** The option's values on the host, where they differ item by item (a different count is not adoptable). */
+  @Override
+  public List<HostValue> hostValues(Params params, FactSet facts) {
+    FactResult current = facts.get(Fact.file(params.string("path")));
+    if (!params.string("state").equals("present") || !(current instanceof FactResult.Content c)) {
+      return List.of();
+    }
+    List<String> have = IniDocument.parse(c.text()).values(params.string("section"), params.string("option"));
+    List<String> want = wanted(params);
+    String json = params.string("json");
+    if (have.size() != want.size()) {
+      return List.of();
+    }
+    List<HostValue> out = new java.util.ArrayList<>();
+    for (int i = 0; i < have.size(); i++) {
+      if (!sameValue(have.get(i), want.get(i), json)) {
+        out.add(params.has("value") ? HostValue.whole("value", have.get(i)) : new HostValue("values", i, have.get(i)));
+      }
+    }
+    return out;
+  }
+
   private static boolean same(List<String> have, List<String> want, String json) {
     if (have.size() != want.size()) {
       return false;

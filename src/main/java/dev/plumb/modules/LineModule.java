@@ -134,6 +134,22 @@ public final class LineModule implements Module {
     return FileChange.write(path, current, join(out), null);
   }
 
+  /** The host's line where it differs: the last line the regexp or key selects (an exact line cannot be told apart). */
+  @Override
+  public List<HostValue> hostValues(Params params, FactSet facts) {
+    if (!params.string("state").equals("present") || !(params.has("regexp") || params.has("key"))
+        || !(facts.get(Fact.file(params.string("path"))) instanceof FactResult.Content c)) {
+      return List.of();
+    }
+    List<String[]> lines = TextLines.withEnds(c.text());
+    int last = lastIndex(lines, matcher(params));
+    String line = params.optional("line").orElse(null);
+    if (last < 0 || lines.get(last)[0].equals(line)) {
+      return List.of();
+    }
+    return List.of(HostValue.whole("line", lines.get(last)[0]));
+  }
+
   /** The lines with {@code line} in place; null when it already is. */
   private static List<String[]> place(List<String[]> lines, String line, Predicate<String> matches, Params params) {
     int last = lastIndex(lines, matches);

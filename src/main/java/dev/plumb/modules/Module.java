@@ -63,4 +63,14 @@ public interface Module {
   default Set<String> owns(Params params) {
     return Set.of();
   }
+
+  /**
+   * For {@code plumb drift adopt}: the host's values of the value parameters that differ from the
+   * declaration, read from the same facts as {@link #diff} (pure). Empty when nothing differs or
+   * the host's state cannot be said as a value of this type's parameters (a missing line, a
+   * package version): those differences are not adoptable.
+   */
+  default java.util.List<HostValue> hostValues(Params params, FactSet facts) {
+    return java.util.List.of();
+  }
 }

@@ -25,6 +25,19 @@ public final class TextDiff {
 
   /** A unified diff from {@code before} to {@code after}; "" when equal. Null means absent. */
   public static String unified(String path, String before, String after) {
+    return unified(path, path, before, after, true);
+  }
+
+  /**
+   * A patch of a repository file for {@code git apply} ({@code a/} and {@code b/} prefixes, the path
+   * relative to the repository's root). Nothing is redacted, since a redacted line would no longer
+   * apply: the caller refuses a patch that carries a secret.
+   */
+  public static String patch(String path, String before, String after) {
+    return unified("a/" + path, "b/" + path, before, after, false);
+  }
+
+  private static String unified(String pathA, String pathB, String before, String after, boolean redact) {
     String a = before == null ? "" : before;
     String b = after == null ? "" : after;
     if (a.equals(b) && (before == null) == (after == null)) {
@@ -36,9 +49,9 @@ public final class TextDiff {
     List<String> y = TextLines.split(b);
     List<Edit> edits = edits(x, y);
     StringBuilder out = new StringBuilder();
-    out.append("--- ").append(before == null ? "/dev/null" : path).append('\n');
-    out.append("+++ ").append(after == null ? "/dev/null" : path).append('\n');
-    appendHunks(out, edits);
+    out.append("--- ").append(before == null ? "/dev/null" : pathA).append('\n');
+    out.append("+++ ").append(after == null ? "/dev/null" : pathB).append('\n');
+    appendHunks(out, edits, redact);
     return out.toString();
   }
 
@@ -101,7 +114,7 @@ public final class TextDiff {
     }
   };
 
-  private static void appendHunks(StringBuilder out, List<Edit> edits) {
+  private static void appendHunks(StringBuilder out, List<Edit> edits, boolean redact) {
     int[] posA = new int[edits.size() + 1];
     int[] posB = new int[edits.size() + 1];
     int lineA = 1;
@@ -152,7 +165,8 @@ public final class TextDiff {
         // A credential option's value (nova.conf's connection, a password) is never shown, even
         // in context lines: the diff says that it changes, not to what.
         boolean nl = e.line.endsWith("\n");
-        out.append(e.op).append(Sensitive.redactLine(nl ? e.line.substring(0, e.line.length() - 1) : e.line));
+        String text = nl ? e.line.substring(0, e.line.length() - 1) : e.line;
+        out.append(e.op).append(redact ? Sensitive.redactLine(text) : text);
         if (nl) {
           out.append('\n');
         } else {

@@ -264,6 +264,37 @@ public final class KernelCmdline implements Module {
     return change;
   }
 
+  /**
+   * A present token whose key the host's configured command line (/etc/default/grub, grub.d) has
+   * with another value: that value. A key the host lacks is not adoptable (the item would go).
+   */
+  @Override
+  public List<dev.plumb.modules.HostValue> hostValues(Params params, FactSet facts) {
+    Map<String, String> files = new LinkedHashMap<>();
+    facts.text(DEFAULT_GRUB).ifPresent(t -> files.put(DEFAULT_GRUB, t));
+    files.putAll(facts.get(GRUB_D));
+    List<String> configured = configuredTokens(files);
+    List<String> present = params.strings("present").stream().map(String::strip).toList();
+    List<dev.plumb.modules.HostValue> out = new ArrayList<>();
+    for (int i = 0; i < present.size(); i++) {
+      String token = present.get(i);
+      String key = CmdlineTokens.key(token);
+      if (configured.contains(token) || CmdlineTokens.MULTI.contains(key)) {
+        continue;
+      }
+      String have = null;
+      for (String c : configured) {
+        if (CmdlineTokens.key(c).equals(key)) {
+          have = c;
+        }
+      }
+      if (have != null) {
+        out.add(new dev.plumb.modules.HostValue("present", i, have));
+      }
+    }
+    return out;
+  }
+
   static String describe(List<String> present, List<String> absent) {
     String p = present.isEmpty() ? "" : "has " + String.join(" ", present);
     String a = absent.isEmpty() ? "" : "lacks " + String.join(" ", absent);

@@ -396,4 +396,18 @@ class KernelCmdlineTest {
         .mix(name.map(n -> "=" + n), 25);
     return lists().of(key.zip(value, String::concat)).ofSizeBetween(0, 6);
   }
+
+  @Test
+  void hostValues_aTokenConfiguredWithAnotherValue_isTheHostsValue_aMissingKeyIsNot() {
+    Map<String, Object> params = Map.of("present", List.of("intel_iommu=on", "iommu=pt", "vfio-pci.ids=10de:1b80"));
+    Fixtures f = lab(params, "intel_iommu=on iommu=nopt", "quiet", "quiet");
+    assertThat(M.hostValues(KernelCmdlineTest.params(params), f.facts()))
+        .containsExactly(new dev.plumb.modules.HostValue("present", 1, "iommu=nopt"));
+    Fixtures same = lab(params, "intel_iommu=on iommu=pt vfio-pci.ids=10de:1b80", "quiet", "quiet");
+    assertThat(M.hostValues(KernelCmdlineTest.params(params), same.facts())).isEmpty();
+  }
+
+  private static dev.plumb.modules.Params params(Map<String, Object> plain) {
+    return Fixtures.params(M, plain);
+  }
 }
