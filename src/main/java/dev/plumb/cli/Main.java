@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       CompletionCommand.class,
       DriftCommand.class,
+      WatchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -48,7 +49,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log, show, completion or drift");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: plan, check, apply, pull, facts, inventory, lint, modules, log, show, completion, drift or watch");
   }
 
   public static void main(String[] args) {

@@ -25,6 +25,22 @@ final class Recorder {
   /** The renderings of a run that are committed beside its JSON report, so {@code plumb show} prints any of them. */
   record Renderings(String json, String text, String markdown, String junit) {}
 
+  /** The commit the playbook's repository has checked out (HEAD); empty outside a repository or when it cannot be read. */
+  static Optional<String> headCommit(Path playbook) {
+    try {
+      org.eclipse.jgit.storage.file.FileRepositoryBuilder b = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+          .findGitDir(playbook.toAbsolutePath().getParent().toFile());
+      if (b.getGitDir() == null) {
+        return Optional.empty();
+      }
+      try (org.eclipse.jgit.lib.Repository repo = b.build()) {
+        return Optional.ofNullable(repo.resolve("HEAD")).map(org.eclipse.jgit.lib.ObjectId::name);
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Whether {@code playbook} lies in a git repository (apply records by default only then). */
   static boolean inRepository(Path playbook) {
     try {

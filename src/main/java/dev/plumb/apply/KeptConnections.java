@@ -1,0 +1,128 @@
+package dev.plumb.apply;
+
+import dev.plumb.inventory.Host;
+import dev.plumb.transport.Connection;
+import dev.plumb.transport.ExecResult;
+import dev.plumb.transport.TransportException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A connector that keeps one connection per host open across runs (plumb watch): a run's
+ * {@code close()} leaves it open, and the next run's facts cost one exec and no handshake. A
+ * connection that broke (lost, unreachable) is dropped and closed, so the next open connects anew
+ * (after a reboot, an sshd restart).
+ */
+public final class KeptConnections implements Connector, AutoCloseable {
+  private final Connector opener;
+  private final Map<String, Connection> open = new ConcurrentHashMap<>();
+  private final AtomicInteger handshakes = new AtomicInteger();
+
+  public KeptConnections(Connector opener) {
+    this.opener = opener;
+  }
+
+  @Override
+  public Connection open(Host host) throws TransportException {
+    Connection c = open.get(host.name());
+    if (c == null) {
+      c = opener.open(host);
+      handshakes.incrementAndGet();
+      Connection raced = open.putIfAbsent(host.name(), c);
+      if (raced != null) {
+        c.close();
+        c = raced;
+      }
+    }
+    return new Kept(host.name(), c);
+  }
+
+  /** Connections opened so far (each an SSH handshake); for the watch's report and benchmarks. */
+  public int handshakes() {
+    return handshakes.get();
+  }
+
+  /** Whether a connection to {@code host} is held now. */
+  public boolean holds(String host) {
+    return open.containsKey(host);
+  }
+
+  /** Closes and forgets the host's connection (a host gone from the inventory, or to reconnect). */
+  public void drop(String host) {
+    Connection c = open.remove(host);
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  /** Closes every connection held except those of {@code hosts}. */
+  public void retain(java.util.Set<String> hosts) {
+    for (String h : List.copyOf(open.keySet())) {
+      if (!hosts.contains(h)) {
+        drop(h);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    List.copyOf(open.keySet()).forEach(this::drop);
+  }
+
+  /** A run's view of a kept connection: closing it keeps it; a break drops it. */
+  private final class Kept implements Connection {
+    private final String name;
+    private final Connection inner;
+
+    Kept(String name, Connection inner) {
+      this.name = name;
+      this.inner = inner;
+    }
+
+    @Override
+    public String host() {
+      return inner.host();
+    }
+
+    @Override
+    public ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException {
+      try {
+        return inner.exec(command, stdin, timeout);
+      } catch (TransportException e) {
+        broken(e);
+        throw e;
+      }
+    }
+
+    @Override
+    public Held hold(String command, byte[] stdin) throws TransportException {
+      try {
+        return inner.hold(command, stdin);
+      } catch (TransportException e) {
+        broken(e);
+        throw e;
+      }
+    }
+
+    private void broken(TransportException e) {
+      if (e.kind() == TransportException.Kind.LOST || e.kind() == TransportException.Kind.UNREACHABLE) {
+        if (open.remove(name, inner)) {
+          inner.close();
+        }
+      }
+    }
+
+    @Override
+    public int execCount() {
+      return inner.execCount();
+    }
+
+    @Override
+    public void close() {
+      // Kept for the next run.
+    }
+  }
+}
