@@ -245,6 +245,7 @@ final class HostRun {
     if (rebootProblem.isPresent()) {
       return applied(Outcome.FAILED, List.of(rebootProblem.get()), null, null, true);
     }
+    KillSwitch.boundary();
     return afterReboot();
   }
 

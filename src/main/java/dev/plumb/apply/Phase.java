@@ -1,6 +1,7 @@
 package dev.plumb.apply;
 
 import dev.plumb.apply.StepResult.Status;
+import dev.plumb.plan.DueHandlers;
 import dev.plumb.plan.HostPlan;
 import dev.plumb.plan.Step;
 import dev.plumb.transport.Connection;
@@ -74,6 +75,7 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
         connectionLost = outcome.status() == StepExecutor.Status.CONNECTION_LOST;
         result = new StepResult(step.id(), outcome.status() == StepExecutor.Status.OK ? Status.CHANGED : Status.FAILED,
             outcome.message(), outcome.commandsRun());
+        KillSwitch.boundary();
       }
       commandsRun += result.commandsRun();
       results.put(step.id(), result);
@@ -83,8 +85,8 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
 
   /** A step that requires a waiting one waits with it (a handler runs when any notifier ran). */
   private static Optional<String> waitsFor(Step step, Map<String, StepResult> results) {
-    boolean anyNotifierRan = step.notifiedBy().stream().map(results::get)
-        .anyMatch(r -> r != null && r.status() != Status.WAITING);
+    boolean anyNotifierRan = step.notifiedBy().contains(DueHandlers.EARLIER_RUN)
+        || step.notifiedBy().stream().map(results::get).anyMatch(r -> r != null && r.status() != Status.WAITING);
     for (String dep : step.dependsOn()) {
       StepResult r = results.get(dep);
       boolean notifier = step.notifiedBy().contains(dep);
@@ -107,6 +109,16 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
       return Optional.of("blocked until the reboot (" + String.join("; ", step.change().blockers())
           + "); planned again after it");
     }
+    // A handler whose notifiers all wait for the reboot waits with them: it is planned again
+    // after it, notified by whichever of them then changes. One that an earlier run left due
+    // runs now (an initramfs owed from before must be rebuilt before this reboot).
+    List<StepResult> notifiers = step.notifiedBy().stream().map(results::get).toList();
+    if (!step.notifiedBy().contains(DueHandlers.EARLIER_RUN)
+        && notifiers.stream().anyMatch(r -> r != null && r.status() == Status.DEFERRED)
+        && notifiers.stream().allMatch(r -> r != null && (r.status() == Status.DEFERRED || r.status() == Status.SKIPPED
+            || r.status().failed()))) {
+      return Optional.of("every resource that notified it waits for the reboot; planned again after it");
+    }
     for (String dep : step.dependsOn()) {
       StepResult r = results.get(dep);
       if (r != null && r.status() == Status.DEFERRED && !step.notifiedBy().contains(dep)) {
@@ -125,7 +137,7 @@ record Phase(Map<String, StepResult> results, int commandsRun, boolean connectio
         return Optional.of("requires " + dep + ", which " + (r.status() == Status.SKIPPED ? "was skipped" : "failed"));
       }
     }
-    if (!step.notifiedBy().isEmpty()
+    if (!step.notifiedBy().isEmpty() && !step.notifiedBy().contains(DueHandlers.EARLIER_RUN)
         && step.notifiedBy().stream().map(results::get).allMatch(r -> r != null && (r.status().failed() || r.status() == Status.SKIPPED))) {
       return Optional.of("every resource that notified it failed");
     }

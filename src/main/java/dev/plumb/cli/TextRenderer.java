@@ -187,9 +187,16 @@ final class TextRenderer {
         Map<DriftClass, List<String>> byClass = new java.util.EnumMap<>(DriftClass.class);
         host.plan().orElseThrow().changes().stream().filter(st -> !st.handler()).forEach(st -> byClass
             .computeIfAbsent(report.classOf(host.host(), st.id()), k -> new java.util.ArrayList<>()).add(st.id()));
-        String what = byClass.isEmpty() ? "drift: reboot due" : byClass.entrySet().stream()
-            .map(e -> e.getKey().word() + ": " + String.join(", ", e.getValue()))
-            .collect(java.util.stream.Collectors.joining("; "));
+        List<String> parts = new java.util.ArrayList<>(byClass.entrySet().stream()
+            .map(e -> e.getKey().word() + ": " + String.join(", ", e.getValue())).toList());
+        // A handler an interrupted run left due is no consequence of drift found now: named on its own.
+        List<String> due = host.plan().orElseThrow().changes().stream()
+            .filter(st -> st.handler() && st.notifiedBy().contains(dev.plumb.plan.DueHandlers.EARLIER_RUN))
+            .map(dev.plumb.plan.Step::id).toList();
+        if (!due.isEmpty()) {
+          parts.add("due from an interrupted run: " + String.join(", ", due));
+        }
+        String what = parts.isEmpty() ? "drift: reboot due" : String.join("; ", parts);
         yield name + "  " + style.yellow(what);
       }
       case LOCKED -> name + "  " + style.red("locked: " + host.leasedBy().orElse("an unknown holder"));

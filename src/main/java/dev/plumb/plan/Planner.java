@@ -40,6 +40,9 @@ public final class Planner {
       facts.addAll(r.module().facts(r.params()));
     }
     facts.addAll(lintFacts(catalog));
+    if (catalog.resources().stream().anyMatch(Resource::handler)) {
+      facts.add(DueHandlers.FACT);
+    }
     return facts;
   }
 
@@ -69,8 +72,13 @@ public final class Planner {
     List<Step> steps = new ArrayList<>();
     boolean rebootPending = false;
     Map<Fact, String> digests = new java.util.HashMap<>();
+    Set<String> markers = DueHandlers.markers(facts);
     for (Resource r : graph.order()) {
       List<String> notifiedBy = r.handler() ? notifiers(r, catalog, done) : List.of();
+      if (r.handler() && DueHandlers.due(markers, r.id())) {
+        notifiedBy = new ArrayList<>(notifiedBy);
+        notifiedBy.add(DueHandlers.EARLIER_RUN);
+      }
       if (r.handler() && notifiedBy.isEmpty()) {
         continue;
       }
@@ -82,6 +90,7 @@ public final class Planner {
       if (change.label() == Label.OBSERVED && !view.overlaidPathsSeen().isEmpty()) {
         change = change.withLabel(Label.PREDICTED);
       }
+      change = withDueMarkers(r, change);
       for (Map.Entry<String, FactResult> w : change.writes().entrySet()) {
         current = current.withFile(w.getKey(), w.getValue());
       }
@@ -94,6 +103,25 @@ public final class Planner {
     }
     boolean rebootPlanned = rebootPending && reboot == RebootPolicy.IF_NEEDED;
     return new HostPlan(catalog.host().name(), steps, problems.all(), rebootPending, rebootPlanned);
+  }
+
+  /**
+   * A change that notifies handlers first marks them due on the host, and a handler's last command
+   * clears its mark ({@link DueHandlers}): a run stopped in between leaves them due for the next.
+   */
+  private static Change withDueMarkers(Resource r, Change change) {
+    if (!change.changes() || change.commands().isEmpty()) {
+      return change;
+    }
+    List<dev.plumb.modules.Command> commands = new ArrayList<>();
+    if (!r.notifies().isEmpty()) {
+      commands.add(DueHandlers.mark(r.notifies()));
+    }
+    commands.addAll(change.commands());
+    if (r.handler()) {
+      commands.add(DueHandlers.clear(r.id()));
+    }
+    return change.withCommands(commands);
   }
 
   /** The digests of the facts the resource's module reads, as read from the host; each computed once. */

@@ -9,6 +9,8 @@ import static dev.plumb.apply.TestHost.LOADED;
 import static dev.plumb.apply.TestHost.RUN;
 import static dev.plumb.apply.TestHost.RUNNING;
 import static dev.plumb.apply.TestHost.catalog;
+import static dev.plumb.apply.TestHost.handler;
+import static dev.plumb.apply.TestHost.notifying;
 import static dev.plumb.apply.TestHost.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -184,5 +186,60 @@ class HostRunTest {
     assertThat(r.problems()).singleElement().asString()
         .startsWith("plumb stopped on this host: java.lang.IllegalStateException: flaky module").doesNotContain("internal error");
     assertThat(host.text("/etc/f")).isEqualTo("x\n");
+  }
+
+  private HostResult run(HostCatalog catalog, Mode mode) {
+    RunOptions options = new RunOptions(mode, RebootPolicy.NEVER, 1, Duration.ofSeconds(5), Duration.ofSeconds(5),
+        Duration.ofMillis(500), RunOptions.defaults(mode).holder(), StepPolicy.ALL);
+    return new HostRun(catalog, host.connector(), planner, options, Duration.ofMillis(10)).run();
+  }
+
+  private HostCatalog notifierAndHandler() {
+    return catalog(notifying(resource(0, FILE, Map.of("path", "/etc/nova.conf", "content", "new\n")), "trestart[nova]"),
+        handler(1, "nova"));
+  }
+
+  @Test
+  void apply_stoppedAfterTheNotifierWroteBeforeItsHandler_leavesTheHandlerDue_checkSaysSo_nextApplyRunsItOnce() {
+    host.file("/etc/nova.conf", "old\n");
+    // execs: 1 facts, 2 the handler's due mark, 3 the write, 4 the restart: the connection drops there.
+    host.dropAtExec(4);
+    HostResult killed = run(notifierAndHandler(), Mode.APPLY);
+    assertThat(killed.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(host.text("/etc/nova.conf")).isEqualTo("new\n");
+    assertThat(host.files.keySet()).as("the restart's due mark").anyMatch(p -> p.startsWith(dev.plumb.plan.DueHandlers.DIR + "/"));
+
+    HostResult check = run(notifierAndHandler(), Mode.CHECK);
+    assertThat(check.outcome()).as("check: the restart is still due").isEqualTo(Outcome.CHANGED);
+    assertThat(check.plan().orElseThrow().changes()).singleElement().satisfies(s -> {
+      assertThat(s.id()).isEqualTo("trestart[nova]");
+      assertThat(s.notifiedBy()).containsExactly(dev.plumb.plan.DueHandlers.EARLIER_RUN);
+    });
+
+    host.ran.clear();
+    HostResult again = run(notifierAndHandler(), Mode.APPLY);
+    assertThat(again.outcome()).as(again.toString()).isEqualTo(Outcome.CHANGED);
+    assertThat(host.commands().stream().filter(c -> c.contains("restart nova"))).hasSize(1);
+
+    host.ran.clear();
+    HostResult third = run(notifierAndHandler(), Mode.APPLY);
+    assertThat(third.outcome()).isEqualTo(Outcome.CONVERGED);
+    assertThat(host.commands()).isEmpty();
+  }
+
+  @Test
+  void apply_handlerThatFails_staysDue_andRunsAtTheNextApply() {
+    host.file("/etc/nova.conf", "old\n").on("restart nova", h -> ScriptedHost.exit(1, "nova did not start"));
+    assertThat(run(notifierAndHandler(), Mode.APPLY).outcome()).isEqualTo(Outcome.FAILED);
+    HostResult check = run(notifierAndHandler(), Mode.CHECK);
+    assertThat(check.outcome()).isEqualTo(Outcome.CHANGED);
+  }
+
+  @Test
+  void apply_notifierAndHandlerInOneRun_leaveNothingDue() {
+    host.file("/etc/nova.conf", "old\n");
+    assertThat(run(notifierAndHandler(), Mode.APPLY).outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(host.files.keySet()).noneMatch(p -> p.startsWith(dev.plumb.plan.DueHandlers.DIR));
+    assertThat(run(notifierAndHandler(), Mode.CHECK).outcome()).isEqualTo(Outcome.CONVERGED);
   }
 }

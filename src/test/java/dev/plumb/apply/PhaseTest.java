@@ -84,4 +84,28 @@ class PhaseTest {
     assertThat(none.results().get("h").status()).isEqualTo(Status.SKIPPED);
     assertThat(none.results().get("h").message()).contains("every resource that notified it failed");
   }
+
+  @Test
+  void run_beforeAReboot_handlerOfADeferredNotifier_waitsWithIt_andRunsNothing() throws Exception {
+    Phase phase = run(plan(blocked("driver", "nouveau is loaded"), handler("rebuild", "driver")), true);
+    assertThat(phase.results().get("driver").status()).isEqualTo(Status.DEFERRED);
+    assertThat(phase.results().get("rebuild").status()).isEqualTo(Status.DEFERRED);
+    assertThat(phase.results().get("rebuild").message()).contains("waits for the reboot");
+    assertThat(host.ran).isEmpty();
+  }
+
+  @Test
+  void run_beforeAReboot_handlerWithOneNotifierRun_andOneDeferred_runsNow() throws Exception {
+    Phase phase = run(plan(blocked("driver", "nouveau is loaded"), step("conf", List.of("do-conf")),
+        handler("rebuild", "driver", "conf")), true);
+    assertThat(phase.results().get("rebuild").status()).isEqualTo(Status.CHANGED);
+    assertThat(host.commands()).containsExactly("/bin/sh -c do-conf", "/bin/sh -c 'restart rebuild'");
+  }
+
+  @Test
+  void run_beforeAReboot_handlerLeftDueByAnEarlierRun_runsNow_evenWhenItsNotifierIsDeferred() throws Exception {
+    Phase phase = run(plan(blocked("driver", "nouveau is loaded"),
+        handler("rebuild", "driver", dev.plumb.plan.DueHandlers.EARLIER_RUN)), true);
+    assertThat(phase.results().get("rebuild").status()).isEqualTo(Status.CHANGED);
+  }
 }

@@ -210,6 +210,16 @@ final class ScriptedHost {
     if (argv.size() >= 6 && argv.get(3).equals("plumb-delete")) {
       return delete(argv.get(4), argv.get(5));
     }
+    if (argv.size() >= 5 && argv.get(3).equals("plumb-due")) {
+      for (int i = 5; i + 1 < argv.size(); i += 2) {
+        file(argv.get(4) + "/" + argv.get(i), argv.get(i + 1) + "\n");
+      }
+      return ok("");
+    }
+    if (argv.size() >= 5 && argv.get(3).equals("plumb-done")) {
+      files.remove(argv.get(4));
+      return ok("");
+    }
     return ok("");
   }
 

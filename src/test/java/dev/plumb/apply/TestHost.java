@@ -99,6 +99,31 @@ final class TestHost {
     }
   };
 
+  /** A service restart: a handler's shape (always a change when planned). */
+  static final Module RESTART = new Module() {
+    @Override public String type() { return "trestart"; }
+    @Override public String description() { return "test restart"; }
+    @Override public List<Param> params() { return List.of(Param.required("unit", Param.Type.STRING, "")); }
+    @Override public String keyParam() { return "unit"; }
+    @Override public List<Fact> facts(Params p) { return List.of(); }
+    @Override public Change diff(Params p, FactSet facts) {
+      return Change.of(Action.RESTART, "active", "restarted", List.of(Command.shell("restart " + p.string("unit"))));
+    }
+  };
+
+  /** {@code r}, notifying the handlers {@code handlerIds}. */
+  static Resource notifying(Resource r, String... handlerIds) {
+    return new Resource(r.id(), r.name(), r.module(), r.params(), r.requires(), List.of(handlerIds), r.tags(), r.handler(),
+        r.mark(), r.order());
+  }
+
+  /** A handler restarting {@code unit}: {@code trestart[unit]}. */
+  static Resource handler(int order, String unit) {
+    Resource r = resource(order, RESTART, Map.of("unit", unit));
+    return new Resource(r.id(), r.name(), r.module(), r.params(), r.requires(), r.notifies(), r.tags(), true,
+        r.mark(), r.order());
+  }
+
   static Resource resource(int order, Module module, Map<String, Object> params, String... requires) {
     Params p = Params.of(new LinkedHashMap<>(params), module.params());
     String key = String.valueOf(params.get(module.keyParam()));
