@@ -240,7 +240,8 @@ final class HostRun {
     }
     // The reboot barrier. This is where a run decides whether the host may reboot now (reboot
     // memory across runs goes here); the plan says it is due and the policy allows it.
-    Optional<String> rebootProblem = new Reboot(this::open, options.rebootTimeout(), options.factTimeout(), rebootPoll)
+    Duration rebootTimeout = dev.plumb.load.RebootTimeout.of(catalog.host()).orElse(options.rebootTimeout());
+    Optional<String> rebootProblem = new Reboot(this::open, rebootTimeout, options.factTimeout(), rebootPoll)
         .run(connection, bootId(facts));
     if (rebootProblem.isPresent()) {
       return applied(Outcome.FAILED, List.of(rebootProblem.get()), null, null, true);

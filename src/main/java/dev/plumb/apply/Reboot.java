@@ -74,6 +74,10 @@ final class Reboot {
         lastError = "boot_id is still " + now;
       } catch (TransportException e) {
         lastError = e.getMessage();
+      } catch (RuntimeException e) {
+        // A host going down or coming up may drop a connection right after key exchange; the SSH
+        // library then throws its own unchecked "Not connected". Not an answer yet: try again.
+        lastError = String.valueOf(e.getMessage());
       }
     }
     return Optional.of("rebooted, but the host did not come back with a new boot_id within "

@@ -53,6 +53,20 @@ final class ApplyCommand extends RunVerb {
           + " reported as waiting for a reviewed apply. Needs runs recorded in the ledger (apply records by default in git).")
   String only;
 
+  @picocli.CommandLine.Option(names = "--reboot-timeout", paramLabel = "DURATION",
+      description = "How long to wait for a rebooted host to answer with a new boot_id: seconds, or 90s, 15m, 1h"
+          + " (default 10m). A host's variable plumb_reboot_timeout wins over it.")
+  String rebootTimeout;
+
+  @Override
+  java.time.Duration rebootTimeout() {
+    if (rebootTimeout == null) {
+      return null;
+    }
+    return dev.plumb.load.Durations.parse(rebootTimeout).orElseThrow(() -> new IllegalArgumentException(
+        "--reboot-timeout takes a duration like 600, 90s, 15m or 1h, not '" + rebootTimeout + "'"));
+  }
+
   @Override
   java.nio.file.Path metricsFile() {
     return metricsFile;

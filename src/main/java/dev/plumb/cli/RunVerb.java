@@ -72,6 +72,11 @@ abstract class RunVerb implements Callable<Integer> {
     return null;
   }
 
+  /** apply --reboot-timeout: how long to wait for a rebooted host; null: the default (10 minutes). */
+  java.time.Duration rebootTimeout() {
+    return null;
+  }
+
   /** apply --only drift: change only what drifted. */
   boolean onlyDrift() {
     return false;
@@ -88,6 +93,9 @@ abstract class RunVerb implements Callable<Integer> {
     RunOptions options;
     try {
       options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(rebootPolicy()));
+      if (rebootTimeout() != null) {
+        options = options.withRebootTimeout(rebootTimeout());
+      }
       Formats.check(common.format, mode());
       if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
         throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The resources of one host: declarations of every play that targets it, substituted with that
@@ -26,8 +25,6 @@ import java.util.regex.Pattern;
  * validation, host lints).
  */
 final class HostBuild {
-  private static final Pattern TIMEOUT = Pattern.compile("(\\d+)\\s*([smh]?)");
-
   private record Ref(String text, Mark mark) {}
 
   private record Built(Playbook.Decl decl, String id, String name, boolean named, Params params, List<Ref> requires,
@@ -166,18 +163,13 @@ final class HostBuild {
     if (v.isEmpty()) {
       return Duration.ZERO;
     }
-    Matcher m = v.get() instanceof Value.Scalar s ? TIMEOUT.matcher(s.text().strip()) : null;
-    if (m == null || !m.matches() || Long.parseLong(m.group(1)) == 0) {
+    Optional<Duration> d = v.get() instanceof Value.Scalar s ? Durations.parse(s.text()) : Optional.empty();
+    if (d.isEmpty()) {
       problems.error(v.get().mark(), "timeout must be a number of seconds or a duration like 90s, 5m, 1h, got "
           + ParamCheck.describe(v.get()), "write e.g. timeout: 300 or timeout: 5m");
       return Duration.ZERO;
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofSeconds(n);
-    };
+    return d.get();
   }
 
   /** Resolves references, checks the whole host, and returns its resources in declaration order. */

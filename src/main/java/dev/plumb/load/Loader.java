@@ -86,6 +86,7 @@ public final class Loader {
       secrets.addAll(build.sensitiveTexts());
       List<Resource> resources = build.finish(registry.lints());
       Host resolved = connectionHost(host, extra, inventory, request.playbook(), own);
+      RebootTimeout.check(resolved, own);
       for (Problem p : own.all()) {
         hostProblems.computeIfAbsent(p, k -> new LinkedHashSet<>()).add(host.name());
       }
@@ -172,7 +173,7 @@ public final class Loader {
     vars.putAll(extra);
     Scope scope = new Scope(scopeVars(host, Map.of(), extra, inventory, playbook));
     Map<String, Value> out = new LinkedHashMap<>();
-    vars.forEach((name, value) -> out.put(name, name.startsWith("ansible_")
+    vars.forEach((name, value) -> out.put(name, name.startsWith("ansible_") || name.equals(RebootTimeout.VAR)
         ? scope.resolve(value, problems).orElse(value) : scope.resolveQuietly(value)));
     return new Host(host.name(), host.groups(), out);
   }

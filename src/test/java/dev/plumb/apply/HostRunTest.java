@@ -242,4 +242,16 @@ class HostRunTest {
     assertThat(host.files.keySet()).noneMatch(p -> p.startsWith(dev.plumb.plan.DueHandlers.DIR));
     assertThat(run(notifierAndHandler(), Mode.CHECK).outcome()).isEqualTo(Outcome.CONVERGED);
   }
+
+  @Test
+  void apply_hostRebootTimeoutVar_winsOverTheRunsTimeout() {
+    host.file(BOOT_CONF, "quiet\n").commandFact(RUNNING, 0, "quiet\n");
+    host.keepsBootId = true;
+    HostCatalog c = bootCatalog();
+    HostCatalog withVar = new HostCatalog(new dev.plumb.inventory.Host("h1", List.of("all"),
+        Map.of("plumb_reboot_timeout", new dev.plumb.source.Value.Scalar("1s", dev.plumb.source.Mark.nowhere("inv")))),
+        c.resources());
+    HostResult r = apply(withVar, RebootPolicy.IF_NEEDED);
+    assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("within 1 s"));
+  }
 }

@@ -40,4 +40,18 @@ class RebootTest {
     assertThat(problem).get().asString().contains("within 0 s", "connection refused");
     assertThat(host.reboots).isEqualTo(1);
   }
+
+  @Test
+  void run_probeThatThrowsUnchecked_likeSshjsNotConnectedWhileTheHostComesUp_isRetried() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+    Reboot r = new Reboot(() -> {
+      if (opens.incrementAndGet() == 1) {
+        throw new IllegalStateException("Not connected");
+      }
+      return host.connect();
+    }, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(10));
+    Optional<String> problem = r.run(host.connect(), "boot-0");
+    assertThat(problem).isEmpty();
+    assertThat(opens.get()).isEqualTo(2);
+  }
 }

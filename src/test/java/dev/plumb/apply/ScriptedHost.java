@@ -203,6 +203,14 @@ final class ScriptedHost {
         return rule.getValue().apply(this);
       }
     }
+    if (command.contains("/var/lib/plumb/.reboot-attempt.")) {
+      files.put("/var/lib/plumb/reboot-attempt", stdin.clone());
+      return ok("");
+    }
+    if (command.equals("rm -f -- /var/lib/plumb/reboot-attempt")) {
+      files.remove("/var/lib/plumb/reboot-attempt");
+      return ok("");
+    }
     List<String> argv = words(command);
     if (argv.size() >= 6 && argv.get(3).equals("plumb-write")) {
       return write(argv.get(4), argv.get(5), stdin);

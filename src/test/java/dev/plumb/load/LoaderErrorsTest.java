@@ -326,6 +326,33 @@ class LoaderErrorsTest {
   }
 
   @Test
+  void badRebootTimeoutVar_isAnInputErrorAtTheVariable() {
+    String e = f().write("play.yml", "- hosts: all\n  resources: []\n")
+        .inventory("hosts.yml", """
+            all:
+              hosts:
+                h1:
+                  plumb_reboot_timeout: soon
+                h2:
+                  plumb_reboot_timeout: 0
+                h3:
+                  plumb_reboot_timeout: 20m
+            """).errors();
+    assertThat(e)
+        .contains("hosts.yml:4:29: error: plumb_reboot_timeout must be a duration like 600, 90s, 15m or 1h, got a string ('soon')")
+        .contains("hosts.yml:6:29: error: plumb_reboot_timeout must be a duration")
+        .doesNotContain("hosts.yml:8:");
+  }
+
+  @Test
+  void rebootTimeoutVar_isTheHostsRebootTimeout() {
+    Catalog c = f().write("play.yml", "- hosts: all\n  resources: []\n")
+        .inventory("hosts.yml", "all:\n  hosts:\n    h1:\n      plumb_reboot_timeout: 20m\n    h2: {}\n").load();
+    assertThat(c.hosts()).extracting(h -> RebootTimeout.of(h.host()))
+        .containsExactly(java.util.Optional.of(java.time.Duration.ofMinutes(20)), java.util.Optional.empty());
+  }
+
+  @Test
   void closedSetValue_outsideTheSet_isReportedOnceWithDidYouMean() {
     var registry = dev.plumb.cli.Builtins.registry();
     java.util.function.BiFunction<String, java.util.Map<String, Object>, java.util.List<String>> check = (type, plain) -> {
