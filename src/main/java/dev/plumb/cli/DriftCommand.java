@@ -160,12 +160,11 @@ final class DriftCommand implements Runnable {
     /** The work tree of the git repository holding the playbook. */
     static Optional<Path> workTree(Path playbook) {
       try {
-        org.eclipse.jgit.storage.file.FileRepositoryBuilder b = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
-            .findGitDir(playbook.toAbsolutePath().getParent().toFile());
-        if (b.getGitDir() == null) {
+        Optional<org.eclipse.jgit.lib.Repository> found = dev.plumb.ledger.RepoState.open(playbook);
+        if (found.isEmpty()) {
           return Optional.empty();
         }
-        try (org.eclipse.jgit.lib.Repository repo = b.build()) {
+        try (org.eclipse.jgit.lib.Repository repo = found.get()) {
           return repo.isBare() ? Optional.empty() : Optional.of(repo.getWorkTree().toPath().toAbsolutePath().normalize());
         }
       } catch (IOException | RuntimeException e) {

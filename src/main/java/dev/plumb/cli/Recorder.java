@@ -28,12 +28,11 @@ final class Recorder {
   /** The commit the playbook's repository has checked out (HEAD); empty outside a repository or when it cannot be read. */
   static Optional<String> headCommit(Path playbook) {
     try {
-      org.eclipse.jgit.storage.file.FileRepositoryBuilder b = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
-          .findGitDir(playbook.toAbsolutePath().getParent().toFile());
-      if (b.getGitDir() == null) {
+      Optional<org.eclipse.jgit.lib.Repository> found = dev.plumb.ledger.RepoState.open(playbook);
+      if (found.isEmpty()) {
         return Optional.empty();
       }
-      try (org.eclipse.jgit.lib.Repository repo = b.build()) {
+      try (org.eclipse.jgit.lib.Repository repo = found.get()) {
         return Optional.ofNullable(repo.resolve("HEAD")).map(org.eclipse.jgit.lib.ObjectId::name);
       }
     } catch (IOException | RuntimeException e) {
