@@ -60,7 +60,7 @@ final class PlanCommand extends RunVerb {
   }
 
   @Override
-  boolean finish(RunReport report, Session session, dev.plumb.source.Sensitive secrets, java.io.PrintWriter err) {
+  boolean finish(RunReport report, Session session, dev.plumb.text.Sensitive secrets, java.io.PrintWriter err) {
     if (saveTo == null) {
       return true;
     }

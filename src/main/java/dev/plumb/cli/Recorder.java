@@ -4,7 +4,7 @@ import dev.plumb.apply.HostResult;
 import dev.plumb.ledger.FactsCodec;
 import dev.plumb.ledger.Ledger;
 import dev.plumb.ledger.RepoState;
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -52,13 +52,13 @@ final class Recorder {
   }
 
   /** Records the run; {@code out} is already redacted, the facts are redacted here with {@code secrets}. */
-  static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.source.Sensitive secrets,
+  static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.text.Sensitive secrets,
       PrintWriter err) {
     return record(playbook, report, out, secrets, Map.of(), err);
   }
 
   /** The same, with more ledger files ({@code extra}: path to content), such as each host's convergence record. */
-  static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.source.Sensitive secrets,
+  static boolean record(Path playbook, RunReport report, Renderings out, dev.plumb.text.Sensitive secrets,
       Map<String, byte[]> extra, PrintWriter err) {
     Instant now = Instant.now();
     try {

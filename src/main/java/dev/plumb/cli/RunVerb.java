@@ -63,7 +63,7 @@ abstract class RunVerb implements Callable<Integer> {
   }
 
   /** After the report is printed (plan -o writes the saved plan here); false: the run fails with exit 1. */
-  boolean finish(RunReport report, Session session, dev.plumb.source.Sensitive secrets, PrintWriter err) {
+  boolean finish(RunReport report, Session session, dev.plumb.text.Sensitive secrets, PrintWriter err) {
     return true;
   }
 
@@ -138,7 +138,7 @@ abstract class RunVerb implements Callable<Integer> {
     int exit = report.exitCode(detailedExitCode());
     String format = common.format.toLowerCase(Locale.ROOT);
     // Every output goes through the one redaction step: no secret is printed or recorded.
-    dev.plumb.source.Sensitive secrets = session.secrets(common);
+    dev.plumb.text.Sensitive secrets = session.secrets(common);
     out.print(secrets.redact(render(format, report, exit, style)));
     out.flush();
     if (!finish(report, session, secrets, err)) {

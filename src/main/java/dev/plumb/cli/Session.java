@@ -1,25 +1,25 @@
 package dev.plumb.cli;
 
 import dev.plumb.apply.Connector;
+import dev.plumb.inventory.Host;
 import dev.plumb.load.Catalog;
+import dev.plumb.load.HostCatalog;
 import dev.plumb.load.LoadRequest;
 import dev.plumb.load.Loader;
 import dev.plumb.load.YamlModuleSpec;
 import dev.plumb.modules.ModuleRegistry;
 import dev.plumb.source.InputException;
-import dev.plumb.source.Problem;
-import dev.plumb.inventory.Host;
-import dev.plumb.load.HostCatalog;
 import dev.plumb.source.Mark;
+import dev.plumb.source.Problem;
 import dev.plumb.source.Problems;
 import dev.plumb.source.Value;
 import dev.plumb.transport.Connections;
 import dev.plumb.transport.TransportException;
 import dev.plumb.transport.TransportOptions;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** The loaded input of one invocation and how to reach its hosts. */
@@ -125,7 +125,7 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
    * The secrets of this run, for redaction: sensitive values from the input and the secrets given
    * through the environment or asked for.
    */
-  dev.plumb.source.Sensitive secrets(CommonOptions common) {
+  dev.plumb.text.Sensitive secrets(CommonOptions common) {
     Map<String, String> env = common.secretsEnv != null ? common.secretsEnv : System.getenv();
     java.util.List<String> given = new java.util.ArrayList<>();
     for (String name : java.util.List.of(Connections.BECOME_PASSWORD_ENV, Connections.SSH_PASSWORD_ENV,
@@ -134,7 +134,7 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
         given.add(env.get(name));
       }
     }
-    return catalog.sensitive().plus(dev.plumb.source.Sensitive.of(given));
+    return catalog.sensitive().plus(dev.plumb.text.Sensitive.of(given));
   }
 
   /** Local or SSH per the host's variables. */

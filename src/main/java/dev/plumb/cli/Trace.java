@@ -2,7 +2,7 @@ package dev.plumb.cli;
 
 import dev.plumb.apply.Connector;
 import dev.plumb.apply.FactReader;
-import dev.plumb.source.Sensitive;
+import dev.plumb.text.Sensitive;
 import dev.plumb.transport.Connection;
 import dev.plumb.transport.ExecResult;
 import dev.plumb.transport.TransportException;

@@ -203,7 +203,7 @@ final class WatchCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     RunReport report = new RunReport(Mode.APPLY, common.playbook.toString(), results, seconds, drift.classes(results));
     int exit = report.exitCode(false);
-    dev.plumb.source.Sensitive secrets = session.secrets(common);
+    dev.plumb.text.Sensitive secrets = session.secrets(common);
     List<String> notes = new ArrayList<>();
     for (HostResult r : results) {
       String host = r.host();

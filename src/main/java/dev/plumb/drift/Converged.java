@@ -1,6 +1,6 @@
 package dev.plumb.drift;
 
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

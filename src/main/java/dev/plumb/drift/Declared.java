@@ -2,7 +2,7 @@ package dev.plumb.drift;
 
 import dev.plumb.load.HostCatalog;
 import dev.plumb.load.Resource;
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

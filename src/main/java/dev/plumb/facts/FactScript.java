@@ -1,6 +1,6 @@
 package dev.plumb.facts;
 
-import dev.plumb.transport.Shell;
+import dev.plumb.text.Shell;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;

@@ -119,7 +119,7 @@ public final class Yaml {
     if (typed instanceof List<?> l) {
       return l.stream().map(Yaml::hidden).toList();
     }
-    return typed == null ? null : dev.plumb.source.Sensitive.SHOWN;
+    return typed == null ? null : dev.plumb.text.Sensitive.SHOWN;
   }
 
   /** Text as one document; an empty document is {@link Value.Null}. */

@@ -3,7 +3,7 @@ package dev.plumb.ledger;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
-import dev.plumb.source.Sensitive;
+import dev.plumb.text.Sensitive;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.plumb.ledger;
 
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.plumb.load;
 
 import dev.plumb.source.Problem;
-import dev.plumb.source.Sensitive;
+import dev.plumb.text.Sensitive;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.plumb.modules;
 
-import dev.plumb.transport.Shell;
+import dev.plumb.text.Shell;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.plumb.modules;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
+import dev.plumb.text.TextDiff;
 import java.util.List;
 import java.util.Optional;
 

@@ -4,7 +4,7 @@ import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.source.Problems;
-import dev.plumb.transport.Shell;
+import dev.plumb.text.Shell;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

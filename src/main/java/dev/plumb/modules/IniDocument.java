@@ -1,5 +1,6 @@
 package dev.plumb.modules;
 
+import dev.plumb.text.TextLines;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,6 +4,7 @@ import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.source.Problems;
+import dev.plumb.text.Json;
 import java.util.List;
 import java.util.Set;
 

@@ -4,6 +4,7 @@ import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.source.Problems;
+import dev.plumb.text.TextLines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

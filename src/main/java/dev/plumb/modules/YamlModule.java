@@ -3,7 +3,7 @@ package dev.plumb.modules;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
-import dev.plumb.transport.Shell;
+import dev.plumb.text.Shell;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

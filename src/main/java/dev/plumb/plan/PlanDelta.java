@@ -2,7 +2,7 @@ package dev.plumb.plan;
 
 import dev.plumb.facts.FactResult;
 import dev.plumb.modules.Change;
-import dev.plumb.modules.TextDiff;
+import dev.plumb.text.TextDiff;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.plumb.source;
 
+import dev.plumb.text.Sensitive;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

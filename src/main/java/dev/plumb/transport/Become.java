@@ -1,5 +1,6 @@
 package dev.plumb.transport;
 
+import dev.plumb.text.Shell;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * A way to run shell commands on one host: {@code local} (this machine's /bin/sh) or {@code ssh}.
  *
- * <p>The engine sends it whole shell command lines; quoting is done before, by {@link Shell}.
+ * <p>The engine sends it whole shell command lines; quoting is done before, by {@link dev.plumb.text.Shell}.
  * Privilege escalation (become) is the connection's business, so the plan shows the same commands
  * whether or not they run under sudo.
  */

@@ -153,7 +153,7 @@ class LocalEndToEndTest {
   void facts_printsWhatWasReadAsJson_missingFilesMarkedAsSuch() throws Exception {
     Cli facts = Cli.run("facts", playbook.toString()); // facts prints JSON: it has no --no-color
     assertThat(facts.exit()).as(facts.toString()).isZero();
-    Object parsed = dev.plumb.modules.Json.parse(facts.out());
+    Object parsed = dev.plumb.text.Json.parse(facts.out());
     @SuppressWarnings("unchecked")
     var host = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) parsed).get("localhost");
     assertThat(host.get("file " + grub)).isEqualTo(Files.readString(grub));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.cli.Main;
 import dev.plumb.lab.Lab;
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
 import dev.plumb.ledger.HostRecords;
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.cli.JunitSchema;
 import dev.plumb.lab.Lab;
-import dev.plumb.modules.Json;
+import dev.plumb.text.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.plumb.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plumb.modules.Json;
 import dev.plumb.source.Problem;
 import dev.plumb.source.Problems;
+import dev.plumb.text.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

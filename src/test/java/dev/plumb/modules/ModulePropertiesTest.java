@@ -9,6 +9,8 @@ import dev.plumb.Gens;
 import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
+import dev.plumb.text.TextDiffTest;
+import dev.plumb.text.TextLines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;

@@ -4,7 +4,7 @@ import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactDef;
 import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
-import dev.plumb.modules.TextLines;
+import dev.plumb.text.TextLines;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.plumb.modules.gpu;
 
-import dev.plumb.modules.TextLines;
+import dev.plumb.text.TextLines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
 import dev.plumb.source.Problems;
-import dev.plumb.transport.Shell;
+import dev.plumb.text.Shell;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

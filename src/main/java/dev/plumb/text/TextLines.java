@@ -1,4 +1,4 @@
-package dev.plumb.modules;
+package dev.plumb.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class TextLines {
    * Lines as {text, terminator}; the terminator is "\n", "\r\n" or "" (last line without newline).
    * A carriage return is part of the terminator only before a newline.
    */
-  static List<String[]> withEnds(String text) {
+  public static List<String[]> withEnds(String text) {
     List<String[]> out = new ArrayList<>();
     for (String line : split(text)) {
       int end = line.endsWith("\r\n") ? 2 : line.endsWith("\n") ? 1 : 0;

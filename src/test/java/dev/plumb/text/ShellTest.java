@@ -1,10 +1,12 @@
-package dev.plumb.transport;
+package dev.plumb.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.plumb.Gens;
+import dev.plumb.transport.ExecResult;
+import dev.plumb.transport.LocalConnection;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.plumb.modules;
+package dev.plumb.text;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.plumb.modules;
+package dev.plumb.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.plumb.transport;
+package dev.plumb.text;
 
 import java.util.List;
 import java.util.stream.Collectors;

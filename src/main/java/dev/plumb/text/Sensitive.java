@@ -1,4 +1,4 @@
-package dev.plumb.source;
+package dev.plumb.text;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * plan and the ledger go through.
  *
  * <p>Two kinds of secrets. Values known at load time (variables declared {@code sensitive:},
- * variables with credential-like names, vault-decrypted values: see {@link Value.Scalar#sensitive})
- * are replaced wherever their text appears. Values only the host knows (a database password in
+ * variables with credential-like names, vault-decrypted values: see {@code Value.Scalar#sensitive}
+ * in {@code source}) are replaced wherever their text appears. Values only the host knows (a database password in
  * nova.conf) are found by the name of their option: a {@code key = value} line whose key is
  * credential-like ({@link #isCredentialName}) keeps its key and loses its value.
  */

@@ -1,6 +1,5 @@
-package dev.plumb.modules;
+package dev.plumb.text;
 
-import dev.plumb.source.Sensitive;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jgit.diff.EditList;

@@ -1,4 +1,4 @@
-package dev.plumb.modules;
+package dev.plumb.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
-class TextDiffTest {
+public class TextDiffTest {
 
   @Test
   void onlyFinalNewlineDiffers_isShown() {
@@ -98,7 +98,7 @@ class TextDiffTest {
   private static final Pattern HUNK = Pattern.compile("@@ -(\\d+)(?:,(\\d+))? \\+(\\d+)(?:,(\\d+))? @@");
 
   /** A minimal `patch`: applies a unified diff, checking every context and removed line. */
-  static String apply(String before, String diff) {
+  public static String apply(String before, String diff) {
     List<String> src = rawLines(before);
     List<String> out = new ArrayList<>();
     if (diff.isEmpty()) {
