@@ -14,7 +14,8 @@ import java.util.List;
  */
 public final class CommandModule implements Module {
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.needingName("command",
+      "A command to run, always (opaque) or guarded by creates/unless.",
       Param.optional("argv", Param.Type.STRINGS, null, "The command as a list of words, run without a shell. Not with shell."),
       Param.optional("shell", Param.Type.STRING, null, "A /bin/sh script, run as written (quote values yourself). Not with argv."),
       Param.optional("creates", Param.Type.STRING, null, "Absolute path: skip the command when it exists (file or directory)."),
@@ -22,23 +23,8 @@ public final class CommandModule implements Module {
       Param.optional("timeout", Param.Type.INT, null, "Seconds before the command is stopped (coreutils timeout)."));
 
   @Override
-  public String type() {
-    return "command";
-  }
-
-  @Override
-  public String description() {
-    return "A command to run, always (opaque) or guarded by creates/unless.";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return null;
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

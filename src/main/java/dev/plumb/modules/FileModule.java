@@ -16,7 +16,8 @@ public final class FileModule implements Module {
 
   static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("file",
+      "A file's whole content, mode and owner, or its absence.", "path",
       Param.required("path", Param.Type.STRING, "Absolute path of the file."),
       Param.optional("content", Param.Type.STRING, null, "The whole content, exactly. Not with lines."),
       Param.optional("lines", Param.Type.STRINGS, null,
@@ -32,23 +33,8 @@ public final class FileModule implements Module {
               + " leaves an existing file's content alone.", "present", "absent"));
 
   @Override
-  public String type() {
-    return "file";
-  }
-
-  @Override
-  public String description() {
-    return "A file's whole content, mode and owner, or its absence.";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "path";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

@@ -17,7 +17,8 @@ import java.util.Set;
  */
 public final class IniModule implements Module {
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("ini",
+      "One option of an INI file (nova.conf style), single- or multi-valued, JSON-aware.", "option",
       Param.required("path", Param.Type.STRING, "Absolute path of the file; created when missing."),
       Param.optional("section", Param.Type.STRING, "",
           "Section name, case-sensitive (DEFAULT is an ordinary name); \"\" for options before the first header."),
@@ -31,23 +32,8 @@ public final class IniModule implements Module {
       Param.oneOf("state", "present", "present, or absent: remove every occurrence.", "present", "absent"));
 
   @Override
-  public String type() {
-    return "ini";
-  }
-
-  @Override
-  public String description() {
-    return "One option of an INI file (nova.conf style), single- or multi-valued, JSON-aware.";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "option";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

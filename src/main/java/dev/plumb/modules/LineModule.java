@@ -22,7 +22,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class LineModule implements Module {
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("line",
+      "One line of a file: replace the last matching line or insert it, keeping every other line.", "line",
       Param.required("path", Param.Type.STRING, "Absolute path of the file; created with the line when missing."),
       Param.optional("line", Param.Type.STRING, null, "The line, without newline. Required with state present."),
       Param.optional("regexp", Param.Type.STRING, null,
@@ -36,23 +37,8 @@ public final class LineModule implements Module {
           "present, or absent: remove every matching line (by regexp, key, or the exact line).", "present", "absent"));
 
   @Override
-  public String type() {
-    return "line";
-  }
-
-  @Override
-  public String description() {
-    return "One line of a file: replace the last matching line or insert it, keeping every other line.";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "line";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

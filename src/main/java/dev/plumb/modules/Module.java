@@ -8,24 +8,36 @@ import java.util.Set;
 
 /**
  * The code that knows one resource type: which facts it reads, how it diffs, which commands
- * converge it. Implementations are stateless; {@link #diff} is pure.
+ * converge it. Implementations are stateless; {@link #diff} is pure. What the type says about
+ * itself (name, description, parameters) is one {@link #spec} value, not methods written by hand.
  */
 public interface Module {
 
+  /** Its type, description, key parameter and parameters, declared once ({@link ModuleSpec}). */
+  ModuleSpec spec();
+
   /** The resource type as written in playbooks, e.g. {@code file}, {@code kernel_cmdline}. */
-  String type();
+  default String type() {
+    return spec().type();
+  }
 
   /** One sentence for {@code plumb modules} and error messages. */
-  String description();
+  default String description() {
+    return spec().description();
+  }
 
   /** The parameters it accepts; the loader checks names, types and required ones against this. */
-  List<Param> params();
+  default List<Param> params() {
+    return spec().params();
+  }
 
   /**
    * The parameter whose value names a resource when it has no {@code name}: the id of {@code -
    * file: {path: /etc/x}} is {@code file[/etc/x]}. Null when resources of this type need a name.
    */
-  String keyParam();
+  default String keyParam() {
+    return spec().keyParam();
+  }
 
   /**
    * Checks that need more than one parameter or the value's meaning (a kernel parameter that does

@@ -21,7 +21,8 @@ public final class PackageModule implements Module {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+._:-]*");
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+.~:_-]*");
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("package",
+      "Distribution packages installed (at a version) or removed, with apt or dnf.", "name",
       Param.required("name", Param.Type.STRINGS, "A package name, or a list of names."),
       Param.optional("version", Param.Type.STRING, null,
           "The version to install (one package only): the full version, or the upstream version without"
@@ -29,23 +30,8 @@ public final class PackageModule implements Module {
       Param.oneOf("state", "present", "present or absent.", "present", "absent"));
 
   @Override
-  public String type() {
-    return "package";
-  }
-
-  @Override
-  public String description() {
-    return "Distribution packages installed (at a version) or removed, with apt or dnf.";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "name";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

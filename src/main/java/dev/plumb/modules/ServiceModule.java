@@ -23,30 +23,16 @@ public final class ServiceModule implements Module {
   private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9:_.\\\\@-]+");
   private static final Set<String> ENABLED = Set.of("enabled", "enabled-runtime", "alias", "static", "indirect", "generated");
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("service",
+      "A systemd unit: started or stopped, enabled or disabled, restarted when notified.", "name",
       Param.required("name", Param.Type.STRING, "The systemd unit, e.g. nova-compute or libvirtd.service."),
       Param.oneOf("state", null,
           "started, stopped, or restarted (a handler: restart when notified).", "started", "stopped", "restarted"),
       Param.optional("enabled", Param.Type.BOOL, null, "Whether it starts at boot."));
 
   @Override
-  public String type() {
-    return "service";
-  }
-
-  @Override
-  public String description() {
-    return "A systemd unit: started or stopped, enabled or disabled, restarted when notified.";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "name";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

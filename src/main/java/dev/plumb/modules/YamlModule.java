@@ -38,14 +38,11 @@ public final class YamlModule implements Module {
     record StdoutEquals(String text) implements Condition {}
   }
 
-  private final String type;
-  private final String description;
-  private final List<Param> params;
+  private final ModuleSpec spec;
   private final String factTemplate;
   private final Condition converged;
   private final List<String> convergeTemplates;
   private final TakesEffect takesEffect;
-  private final String keyParam;
 
   /** A module whose resources need a name. */
   public YamlModule(String type, String description, List<Param> params, String factTemplate, Condition converged,
@@ -62,18 +59,12 @@ public final class YamlModule implements Module {
    */
   public YamlModule(String type, String description, List<Param> params, String factTemplate, Condition converged,
       List<String> convergeTemplates, TakesEffect takesEffect, String keyParam) {
-    this.type = type;
-    this.description = description;
-    this.params = List.copyOf(params);
+    this.spec = new ModuleSpec(type, description, keyParam, params);
     this.factTemplate = factTemplate;
     this.converged = converged;
     this.convergeTemplates = List.copyOf(convergeTemplates);
     this.takesEffect = takesEffect == null ? TakesEffect.NOW : takesEffect;
-    this.keyParam = keyParam;
-    Set<String> declared = this.params.stream().map(Param::name).collect(Collectors.toSet());
-    if (keyParam != null && !declared.contains(keyParam)) {
-      throw new IllegalArgumentException("module " + type + ": key parameter '" + keyParam + "' is not declared");
-    }
+    Set<String> declared = spec.params().stream().map(Param::name).collect(Collectors.toSet());
     List<String> templates = new ArrayList<>(this.convergeTemplates);
     templates.add(factTemplate);
     if (converged instanceof Condition.StdoutContains c) {
@@ -130,23 +121,8 @@ public final class YamlModule implements Module {
   }
 
   @Override
-  public String type() {
-    return type;
-  }
-
-  @Override
-  public String description() {
-    return description;
-  }
-
-  @Override
-  public List<Param> params() {
-    return params;
-  }
-
-  @Override
-  public String keyParam() {
-    return keyParam;
+  public ModuleSpec spec() {
+    return spec;
   }
 
   @Override
@@ -198,6 +174,6 @@ public final class YamlModule implements Module {
 
   @Override
   public String toString() {
-    return "YamlModule[" + type + "]";
+    return "YamlModule[" + spec.type() + "]";
   }
 }

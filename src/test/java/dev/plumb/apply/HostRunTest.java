@@ -21,6 +21,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.load.HostCatalog;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.plan.Planner;
@@ -165,10 +166,10 @@ class HostRunTest {
     // A module whose fact list breaks on its third call: planning works, verification throws.
     AtomicInteger calls = new AtomicInteger();
     Module flaky = new Module() {
-      @Override public String type() { return "tflaky"; }
-      @Override public String description() { return "breaks late"; }
-      @Override public List<Param> params() { return List.of(Param.required("path", Param.Type.STRING, "")); }
-      @Override public String keyParam() { return "path"; }
+      @Override public ModuleSpec spec() {
+        return ModuleSpec.of("tflaky", "breaks late", "path",
+            Param.required("path", Param.Type.STRING, ""));
+      }
       @Override public List<Fact> facts(Params p) {
         if (calls.incrementAndGet() > 3) {
           throw new IllegalStateException("flaky module");

@@ -11,6 +11,7 @@ import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -30,12 +31,10 @@ final class TestHost {
 
   /** Writes {@code content} to {@code path}. */
   static final Module FILE = new Module() {
-    @Override public String type() { return "tfile"; }
-    @Override public String description() { return "test file"; }
-    @Override public List<Param> params() {
-      return List.of(Param.required("path", Param.Type.STRING, ""), Param.optional("content", Param.Type.STRING, "", ""));
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tfile", "test file", "path",
+          Param.required("path", Param.Type.STRING, ""), Param.optional("content", Param.Type.STRING, "", ""));
     }
-    @Override public String keyParam() { return "path"; }
     @Override public List<Fact> facts(Params p) { return List.of(Fact.file(p.string("path"))); }
     @Override public Set<String> writes(Params p) { return Set.of(p.string("path")); }
     @Override public Change diff(Params p, FactSet facts) {
@@ -51,10 +50,10 @@ final class TestHost {
    * file change takes effect after a reboot; a running value that differs is "reboot pending".
    */
   static final Module BOOT = new Module() {
-    @Override public String type() { return "tboot"; }
-    @Override public String description() { return "test boot setting"; }
-    @Override public List<Param> params() { return List.of(Param.required("value", Param.Type.STRING, "")); }
-    @Override public String keyParam() { return "value"; }
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tboot", "test boot setting", "value",
+          Param.required("value", Param.Type.STRING, ""));
+    }
     @Override public List<Fact> facts(Params p) { return List.of(Fact.file(BOOT_CONF), Fact.command(RUNNING)); }
     @Override public Set<String> writes(Params p) { return Set.of(BOOT_CONF); }
     @Override public Change diff(Params p, FactSet facts) {
@@ -73,10 +72,10 @@ final class TestHost {
 
   /** Installs a driver with a command; blocked while the old driver is loaded. */
   static final Module INSTALLER = new Module() {
-    @Override public String type() { return "tdriver"; }
-    @Override public String description() { return "test installer"; }
-    @Override public List<Param> params() { return List.of(Param.required("version", Param.Type.STRING, "")); }
-    @Override public String keyParam() { return "version"; }
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tdriver", "test installer", "version",
+          Param.required("version", Param.Type.STRING, ""));
+    }
     @Override public List<Fact> facts(Params p) { return List.of(Fact.file(DRIVER), Fact.command(LOADED)); }
     @Override public Change diff(Params p, FactSet facts) {
       if (facts.text(DRIVER).filter(p.string("version")::equals).isPresent()) {
@@ -89,10 +88,10 @@ final class TestHost {
 
   /** A command that always runs (opaque). */
   static final Module RUN = new Module() {
-    @Override public String type() { return "trun"; }
-    @Override public String description() { return "test command"; }
-    @Override public List<Param> params() { return List.of(Param.required("cmd", Param.Type.STRING, "")); }
-    @Override public String keyParam() { return "cmd"; }
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("trun", "test command", "cmd",
+          Param.required("cmd", Param.Type.STRING, ""));
+    }
     @Override public List<Fact> facts(Params p) { return List.of(); }
     @Override public Change diff(Params p, FactSet facts) {
       return Change.of(Action.RUN, "unknown", "ran", List.of(Command.shell(p.string("cmd")))).withLabel(dev.plumb.modules.Label.OPAQUE);
@@ -101,10 +100,10 @@ final class TestHost {
 
   /** A service restart: a handler's shape (always a change when planned). */
   static final Module RESTART = new Module() {
-    @Override public String type() { return "trestart"; }
-    @Override public String description() { return "test restart"; }
-    @Override public List<Param> params() { return List.of(Param.required("unit", Param.Type.STRING, "")); }
-    @Override public String keyParam() { return "unit"; }
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("trestart", "test restart", "unit",
+          Param.required("unit", Param.Type.STRING, ""));
+    }
     @Override public List<Fact> facts(Params p) { return List.of(); }
     @Override public Change diff(Params p, FactSet facts) {
       return Change.of(Action.RESTART, "active", "restarted", List.of(Command.shell("restart " + p.string("unit"))));

@@ -6,6 +6,7 @@ import dev.plumb.modules.Change;
 import dev.plumb.modules.HostLint;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.ModuleRegistry;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Problems;
@@ -15,10 +16,9 @@ import java.util.List;
 final class FakeModules {
   private FakeModules() {}
 
-  record Fake(String type, List<Param> params, String keyParam) implements Module {
-    @Override
-    public String description() {
-      return "test " + type;
+  record Fake(ModuleSpec spec) implements Module {
+    Fake(String type, List<Param> params, String keyParam) {
+      this(new ModuleSpec(type, "test " + type, keyParam, params));
     }
 
     @Override
@@ -34,7 +34,7 @@ final class FakeModules {
     @Override
     public void validate(Params params, Problems problems) {
       // A module-level check the loader must run: a file's mode must be octal.
-      if (type.equals("file") && params.optional("mode").filter(m -> !m.matches("0?[0-7]{3}")).isPresent()) {
+      if (type().equals("file") && params.optional("mode").filter(m -> !m.matches("0?[0-7]{3}")).isPresent()) {
         problems.error(params.mark("mode"), "mode '" + params.string("mode") + "' is not octal", "write e.g. 0644");
       }
     }

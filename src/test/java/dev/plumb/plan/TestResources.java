@@ -10,6 +10,7 @@ import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -25,13 +26,11 @@ final class TestResources {
 
   /** Writes {@code content} to {@code path}; reads the same file. */
   static final Module FILE = new Module() {
-    @Override public String type() { return "tfile"; }
-    @Override public String description() { return "test file"; }
-    @Override public List<Param> params() {
-      return List.of(Param.required("path", Param.Type.STRING, ""), Param.optional("content", Param.Type.STRING, "", ""),
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tfile", "test file", "path",
+          Param.required("path", Param.Type.STRING, ""), Param.optional("content", Param.Type.STRING, "", ""),
           Param.optional("reboot", Param.Type.BOOL, "false", ""));
     }
-    @Override public String keyParam() { return "path"; }
     @Override public List<Fact> facts(Params p) { return List.of(Fact.file(p.string("path"))); }
     @Override public Set<String> writes(Params p) { return Set.of(p.string("path")); }
     @Override public Change diff(Params p, FactSet facts) {
@@ -50,12 +49,10 @@ final class TestResources {
 
   /** Appends a line to a file it reads (so it sees what an earlier step wrote). */
   static final Module APPEND = new Module() {
-    @Override public String type() { return "tappend"; }
-    @Override public String description() { return "test append"; }
-    @Override public List<Param> params() {
-      return List.of(Param.required("path", Param.Type.STRING, ""), Param.required("line", Param.Type.STRING, ""));
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tappend", "test append", "line",
+          Param.required("path", Param.Type.STRING, ""), Param.required("line", Param.Type.STRING, ""));
     }
-    @Override public String keyParam() { return "line"; }
     @Override public List<Fact> facts(Params p) { return List.of(Fact.file(p.string("path"))); }
     @Override public Set<String> writes(Params p) { return Set.of(p.string("path")); }
     @Override public Change diff(Params p, FactSet facts) {
@@ -74,10 +71,10 @@ final class TestResources {
 
   /** A handler: always restarts when it runs. */
   static final Module RESTART = new Module() {
-    @Override public String type() { return "trestart"; }
-    @Override public String description() { return "test restart"; }
-    @Override public List<Param> params() { return List.of(Param.required("unit", Param.Type.STRING, "")); }
-    @Override public String keyParam() { return "unit"; }
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("trestart", "test restart", "unit",
+          Param.required("unit", Param.Type.STRING, ""));
+    }
     @Override public List<Fact> facts(Params p) { return List.of(); }
     @Override public Change diff(Params p, FactSet facts) {
       return Change.of(Action.RESTART, "running", "restarted", List.of(Command.of("systemctl", "restart", p.string("unit"))));

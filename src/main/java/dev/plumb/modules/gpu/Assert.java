@@ -6,6 +6,7 @@ import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Problems;
@@ -23,29 +24,15 @@ import java.util.Optional;
 public final class Assert implements Module {
   static final List<String> KINDS = List.of("iommu_groups_nonempty", "driver_bound", "module_loaded", "file_contains", "command");
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.needingName("assert",
+      "A condition the host must meet here; blocks the host when it does not",
       Param.required("that", Param.Type.ANY, "iommu_groups_nonempty | {driver_bound: {address, driver}} | {module_loaded: name}"
           + " | {file_contains: {path, text}} | {command: shell} (exit 0; it runs whenever facts are read, so it must change nothing)"),
       Param.optional("message", Param.Type.STRING, null, "what failed, for the operator"));
 
   @Override
-  public String type() {
-    return "assert";
-  }
-
-  @Override
-  public String description() {
-    return "A condition the host must meet here; blocks the host when it does not";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return null;
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   /** The parsed condition: its kind and arguments (plain values). */

@@ -7,6 +7,7 @@ import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
 public final class CudaToolkit implements Module {
   static final String MARKER = ".plumb-patches";
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("cuda_toolkit",
+      "The CUDA toolkit and its patches, each installed once from NVIDIA's runfiles", "version",
       Param.required("version", Param.Type.STRING, "the toolkit version, e.g. 8.0.27"),
       Param.optional("installer", Param.Type.STRING, null, "path on the host of cuda_<version>_linux.run"),
       Param.optional("sha256", Param.Type.STRING, null, "the installer's sha256 (required with installer)"),
@@ -39,29 +41,14 @@ public final class CudaToolkit implements Module {
       Param.optional("prefix", Param.Type.STRING, "/usr/local", "where cuda-<major.minor> is installed"));
 
   @Override
-  public String type() {
-    return "cuda_toolkit";
-  }
-
-  @Override
-  public String description() {
-    return "The CUDA toolkit and its patches, each installed once from NVIDIA's runfiles";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   /** The toolkit's samples and patches expect the driver it ships against: install it first. */
   @Override
   public Set<String> after() {
     return Set.of("nvidia_driver");
-  }
-
-  @Override
-  public String keyParam() {
-    return "version";
   }
 
   /** A patch as declared. */

@@ -7,6 +7,7 @@ import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
  * for libvirt domains nova does not manage, {@code <kvm><hidden state='on'/></kvm>} via virt-xml.
  */
 public final class HideHypervisor implements Module {
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("hide_hypervisor",
+      "Hides KVM from guests: nova image/flavor property, or libvirt <kvm><hidden state='on'/>", "method",
       Param.required("method", Param.Type.STRING, "nova (image property or flavor extra spec) or libvirt (a domain not managed by nova)"),
       Param.optional("openstack_release", Param.Type.STRING, null, "nova method: the release, which picks the property name"),
       Param.optional("flavor", Param.Type.STRING, null, "nova method: the flavor that gets the extra spec (Rocky+)"),
@@ -32,23 +34,8 @@ public final class HideHypervisor implements Module {
       Param.optional("cloud", Param.Type.STRING, null, "nova method: " + OpenstackProperties.CLOUD_DOC));
 
   @Override
-  public String type() {
-    return "hide_hypervisor";
-  }
-
-  @Override
-  public String description() {
-    return "Hides KVM from guests: nova image/flavor property, or libvirt <kvm><hidden state='on'/>";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "method";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

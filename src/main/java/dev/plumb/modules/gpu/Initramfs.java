@@ -6,6 +6,7 @@ import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -18,27 +19,13 @@ import java.util.Set;
  * {@code handlers:}; the planner runs it only when a resource notifies it.
  */
 public final class Initramfs implements Module {
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("initramfs",
+      "Rebuilds the initramfs of the kernel that boots next (update-initramfs -u -k K or dracut -f --kver K) when notified", "name",
       Param.optional("name", Param.Type.STRING, null, "names the handler when no resource name is given: notify: initramfs[<name>]"));
 
   @Override
-  public String type() {
-    return "initramfs";
-  }
-
-  @Override
-  public String description() {
-    return "Rebuilds the initramfs of the kernel that boots next (update-initramfs -u -k K or dracut -f --kver K) when notified";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "name";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

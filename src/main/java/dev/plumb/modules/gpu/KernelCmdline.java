@@ -8,6 +8,7 @@ import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -40,30 +41,16 @@ public final class KernelCmdline implements Module {
   static final Fact.Command GRUBBY = Fact.command("command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT");
   static final String BLS_ENTRIES = "/boot/loader/entries/*.conf";
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("kernel_cmdline",
+      "Kernel command line tokens in GRUB_CMDLINE_LINUX and the next boot's grub.cfg or BLS entries", "present",
       Param.optional("present", Param.Type.STRINGS, null,
           "tokens (key or key=value) the command line must contain; a token with the same key and another value is replaced in place"),
       Param.optional("absent", Param.Type.STRINGS, null,
           "tokens (key=value: exactly that token) or bare keys (every value) the command line must not contain"));
 
   @Override
-  public String type() {
-    return "kernel_cmdline";
-  }
-
-  @Override
-  public String description() {
-    return "Kernel command line tokens in GRUB_CMDLINE_LINUX and the next boot's grub.cfg or BLS entries";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "present";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -21,30 +22,16 @@ import java.util.Set;
  * /etc/modules-load.d/NAME.conf, with its options in /etc/modprobe.d/NAME-options.conf.
  */
 public final class KernelModule implements Module {
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("kernel_module",
+      "A kernel module loaded now and at boot (modules-load.d), with its options (modprobe.d)", "name",
       Param.required("name", Param.Type.STRING, "the module, e.g. vfio_pci or nvidia-uvm ('-' and '_' are the same)"),
       Param.oneOf("state", "loaded", "loaded or absent", "loaded", "absent"),
       Param.optional("boot", Param.Type.BOOL, "true", "load it at boot too (/etc/modules-load.d/<name>.conf); false removes that file"),
       Param.optional("options", Param.Type.STRING, null, "module options, written as 'options <name> …' in /etc/modprobe.d/<name>-options.conf"));
 
   @Override
-  public String type() {
-    return "kernel_module";
-  }
-
-  @Override
-  public String description() {
-    return "A kernel module loaded now and at boot (modules-load.d), with its options (modprobe.d)";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "name";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   static String loadFile(String name) {

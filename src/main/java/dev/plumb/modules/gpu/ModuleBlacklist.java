@@ -6,6 +6,7 @@ import dev.plumb.modules.Action;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -29,7 +30,8 @@ public final class ModuleBlacklist implements Module {
   // No leading "-": a module named "-r" made "modprobe -r" of the next word.
   static final String NAME = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("module_blacklist",
+      "Kernel modules blacklisted in a modprobe.d file plumb owns (notify initramfs to rebuild)", "modules",
       Param.required("modules", Param.Type.STRINGS, "kernel modules to blacklist, e.g. [nouveau]"),
       Param.optional("install_false", Param.Type.BOOL, "false",
           "also write 'install <module> /bin/false' so that explicit loads fail too (blacklist only stops alias-based autoloading)"),
@@ -37,23 +39,8 @@ public final class ModuleBlacklist implements Module {
       Param.optional("options", Param.Type.MAP, null, "module -> options string, e.g. {nouveau: modeset=0}"));
 
   @Override
-  public String type() {
-    return "module_blacklist";
-  }
-
-  @Override
-  public String description() {
-    return "Kernel modules blacklisted in a modprobe.d file plumb owns (notify initramfs to rebuild)";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "modules";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

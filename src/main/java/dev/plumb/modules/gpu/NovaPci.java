@@ -8,6 +8,7 @@ import dev.plumb.modules.Change;
 import dev.plumb.modules.FileChange;
 import dev.plumb.modules.IniDocument;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -27,7 +28,8 @@ import java.util.Set;
 public final class NovaPci implements Module {
   static final String FILTER = "PciPassthroughFilter";
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("nova_pci",
+      "nova.conf PCI passthrough: whitelist/device_spec, aliases and PciPassthroughFilter, per release", "openstack_release",
       Param.required("openstack_release", Param.Type.STRING, "the release, e.g. mitaka, ocata … zed, 2023.1: picks the option names"),
       Param.optional("path", Param.Type.STRING, "/etc/nova/nova.conf", "the nova config file"),
       Param.optional("whitelist", Param.Type.LIST, null,
@@ -39,23 +41,8 @@ public final class NovaPci implements Module {
           "compute (whitelist, aliases), controller (aliases, filters) or both"));
 
   @Override
-  public String type() {
-    return "nova_pci";
-  }
-
-  @Override
-  public String description() {
-    return "nova.conf PCI passthrough: whitelist/device_spec, aliases and PciPassthroughFilter, per release";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "openstack_release";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

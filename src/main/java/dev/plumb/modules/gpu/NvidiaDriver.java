@@ -9,6 +9,7 @@ import dev.plumb.modules.Command;
 import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Label;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -42,7 +43,8 @@ public final class NvidiaDriver implements Module {
   static final String UVM_FILE = "/etc/modules-load.d/nvidia-uvm.conf";
   static final String UVM_CONTENT = GpuModules.MANAGED_HEADER + " (nvidia_driver uvm)\nnvidia-uvm\n";
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("nvidia_driver",
+      "The NVIDIA driver at a version, installed from the .run installer only when it differs", "version",
       Param.required("version", Param.Type.STRING, "the driver version, e.g. 367.35 (compared numerically per component)"),
       Param.optional("installer", Param.Type.STRING, null, "path on the host of NVIDIA-Linux-x86_64-<version>.run"),
       Param.optional("sha256", Param.Type.STRING, null, "the installer's sha256 (required with installer)"),
@@ -55,23 +57,8 @@ public final class NvidiaDriver implements Module {
           "path on the host of the matching public key (--module-signing-public-key)"));
 
   @Override
-  public String type() {
-    return "nvidia_driver";
-  }
-
-  @Override
-  public String description() {
-    return "The NVIDIA driver at a version, installed from the .run installer only when it differs";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "version";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

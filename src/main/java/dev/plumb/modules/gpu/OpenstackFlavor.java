@@ -4,6 +4,7 @@ import dev.plumb.facts.Fact;
 import dev.plumb.facts.FactSet;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Problems;
@@ -14,29 +15,15 @@ import java.util.Map;
 
 /** {@code openstack_flavor}: extra specs (properties) of a nova flavor, e.g. pci_passthrough:alias=nvidia:1. */
 public final class OpenstackFlavor implements Module {
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("openstack_flavor",
+      "Properties (extra specs) of an OpenStack flavor, set with the openstack CLI", "flavor",
       Param.required("flavor", Param.Type.STRING, "the flavor's name or id, e.g. GPU.SSD.30"),
       Param.required("properties", Param.Type.MAP, "properties it must have, e.g. {\"pci_passthrough:alias\": \"nvidia:1\"}; others are kept"),
       Param.optional("cloud", Param.Type.STRING, null, OpenstackProperties.CLOUD_DOC));
 
   @Override
-  public String type() {
-    return "openstack_flavor";
-  }
-
-  @Override
-  public String description() {
-    return "Properties (extra specs) of an OpenStack flavor, set with the openstack CLI";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "flavor";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override

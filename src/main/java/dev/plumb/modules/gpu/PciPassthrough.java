@@ -7,6 +7,7 @@ import dev.plumb.modules.Change;
 import dev.plumb.modules.Command;
 import dev.plumb.modules.FileChange;
 import dev.plumb.modules.Module;
+import dev.plumb.modules.ModuleSpec;
 import dev.plumb.modules.Param;
 import dev.plumb.modules.Params;
 import dev.plumb.modules.TakesEffect;
@@ -30,7 +31,8 @@ public final class PciPassthrough implements Module {
   static final String DEFAULT_LOAD_FILE = "/etc/modules-load.d/vfio.conf";
   static final String UDEV_RULE = "/etc/udev/rules.d/90-plumb-remove-audio.rules";
 
-  private static final List<Param> PARAMS = List.of(
+  private static final ModuleSpec SPEC = ModuleSpec.of("pci_passthrough",
+      "A GPU (all functions and its IOMMU group) bound to vfio-pci at boot", "vendor",
       Param.required("vendor", Param.Type.STRING, "PCI vendor id, e.g. 10de (NVIDIA)"),
       Param.optional("device", Param.Type.STRING, null, "PCI device id of the GPU, e.g. 1b80; without it every display device of the vendor"),
       Param.optional("address", Param.Type.STRING, null, "the GPU's PCI address, e.g. 0000:42:00.0, to pick one card"),
@@ -40,23 +42,8 @@ public final class PciPassthrough implements Module {
       Param.optional("modules_load_file", Param.Type.STRING, DEFAULT_LOAD_FILE, "the modules-load.d file plumb writes"));
 
   @Override
-  public String type() {
-    return "pci_passthrough";
-  }
-
-  @Override
-  public String description() {
-    return "A GPU (all functions and its IOMMU group) bound to vfio-pci at boot";
-  }
-
-  @Override
-  public List<Param> params() {
-    return PARAMS;
-  }
-
-  @Override
-  public String keyParam() {
-    return "vendor";
+  public ModuleSpec spec() {
+    return SPEC;
   }
 
   @Override
