@@ -8,6 +8,7 @@ import dev.plumb.facts.FileListing;
 import dev.plumb.modules.Change;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Params;
+import dev.plumb.modules.Timezone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * not read fails, so a typo cannot leave a fact silently at its default.
  *
  * @param name TYPE/CASE, the file's path under modules/
- * @param module the built-in module of that type
+ * @param module the built-in module of that type (or {@code timezone}, docs/modules.md's example)
  * @param params the case's params, checked against the module's declarations
  * @param facts the facts, complete for what the module declares
  * @param expect the {@code expect} map as written
@@ -85,7 +86,7 @@ record ModuleCase(String name, Module module, Params params, FactSet facts, Map<
       throw new UncheckedIOException(e);
     }
     String type = name.substring(0, name.indexOf('/'));
-    Module module = Builtins.registry().find(type)
+    Module module = Builtins.registry().register(new Timezone()).find(type)
         .orElseThrow(() -> new IllegalArgumentException(name + ": no module of type " + type));
     Params params = Params.of((Map<String, ?>) doc.getOrDefault("params", Map.of()), module.params());
     Map<String, Object> given = (Map<String, Object>) doc.getOrDefault("facts", Map.of());
