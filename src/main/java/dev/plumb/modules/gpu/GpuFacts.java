@@ -28,17 +28,29 @@ final class GpuFacts {
   static final Fact.Command LOADED_MODULES = (Fact.Command) LOADED.fact();
 
   /**
+   * Sets {@code r} to the running kernel's release, as {@code uname -r} prints it, from
+   * /proc/sys/kernel/osrelease by the shell's own {@code read} (no process; uname where /proc
+   * cannot be read).
+   */
+  static final String RELEASE = "r=; read -r r </proc/sys/kernel/osrelease 2>/dev/null || r=$(uname -r)";
+
+  /**
    * Modules built into the kernel (never in /proc/modules, never loadable or unloadable): each
    * line of /lib/modules/VER/modules.builtin, for the running kernel ({@code running NAME}) and
    * for the kernel the next boot starts, the first linux line of grub.cfg ({@code next NAME}).
    * Ubuntu 20.04 and later build vfio-pci in: its modprobe.d options are never read there.
    */
   static final FactDef<Builtin> BUILTIN = FactDef.command(
-      "r=$(uname -r); n=$(cat /boot/grub/grub.cfg /boot/grub2/grub.cfg 2>/dev/null | "
+      RELEASE + "; n=$(cat /boot/grub/grub.cfg /boot/grub2/grub.cfg 2>/dev/null | "
           + "awk '$1 ~ /^linux(16|efi)?$/ { sub(/^.*vmlinuz-/, \"\", $2); print $2; exit }'); "
           + "[ -n \"$n\" ] || n=$r; "
+          // The usual case, the next boot's kernel is the running one: one sed prints the running
+          // lines and keeps the next ones for the end (the same output as the two below).
+          + "if [ \"$n\" = \"$r\" ]; then "
+          + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#running #p; s#^running #next #; H; ${x; s#^\\n##; p;}' \"/lib/modules/$r/modules.builtin\" 2>/dev/null; "
+          + "else "
           + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#running #p' \"/lib/modules/$r/modules.builtin\" 2>/dev/null; "
-          + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#next #p' \"/lib/modules/$n/modules.builtin\" 2>/dev/null; true",
+          + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#next #p' \"/lib/modules/$n/modules.builtin\" 2>/dev/null; fi; true",
       out -> parseBuiltin(out.text()));
 
   /** Built-in module names ('_' form) of the running kernel and of the next boot's. */

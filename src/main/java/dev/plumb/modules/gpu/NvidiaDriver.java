@@ -30,7 +30,8 @@ public final class NvidiaDriver implements Module {
   static final Fact.Command SMI = Fact.command(
       "command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=driver_version,pci.bus_id --format=csv,noheader");
   static final Fact.Command DKMS = Fact.command("command -v dkms >/dev/null 2>&1 && dkms status");
-  static final Fact.Command KERNEL = Fact.command("r=$(uname -r); echo \"$r\"; [ -d \"/lib/modules/$r/build\" ] && echo headers; true");
+  /** The running kernel's release (what uname -r says, read from /proc without a process) and whether its headers are installed. */
+  static final Fact.Command KERNEL = Fact.command(GpuFacts.RELEASE + "; echo \"$r\"; [ -d \"/lib/modules/$r/build\" ] && echo headers; true");
   /** Secure Boot: mokutil's answer, else the SecureBoot EFI variable's data byte (after 4 attribute bytes). */
   static final Fact.Command SECURE_BOOT = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; "
       + "if command -v mokutil >/dev/null 2>&1; then mokutil --sb-state 2>&1; else "
