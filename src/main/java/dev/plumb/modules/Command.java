@@ -13,7 +13,7 @@ import java.util.List;
  * same line, except that the fixed write/delete helpers are shown by name with their arguments
  * (their script is constant and documented; the content is the diff shown above).
  */
-public record Command(List<String> argv, byte[] stdin, String shown) {
+public record Command(List<String> argv, byte[] stdin, String shown, boolean rebuild) {
 
   public Command {
     argv = List.copyOf(argv);
@@ -21,8 +21,23 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
     shown = shown == null ? Shell.join(argv) : shown;
   }
 
+  public Command(List<String> argv, byte[] stdin, String shown) {
+    this(argv, stdin, shown, false);
+  }
+
   public static Command of(String... argv) {
     return new Command(List.of(argv), null, null);
+  }
+
+  /**
+   * A command that regenerates a file from its inputs and the host's state as it runs
+   * ({@code update-grub}: grub.cfg from /etc/default/grub): running it once after the last change
+   * to its inputs gives what running it after each would. Two steps of one plan that both edit
+   * those inputs (kernel_cmdline, and pci_passthrough's vfio-pci.ids=) each carry it; the planner
+   * keeps only the last ({@code plan.Planner}), so one run regenerates once.
+   */
+  public static Command rebuild(String... argv) {
+    return new Command(List.of(argv), null, null, true);
   }
 
   public static Command of(List<String> argv) {
@@ -106,6 +121,8 @@ public record Command(List<String> argv, byte[] stdin, String shown) {
         "plumb-delete " + Shell.quote(path) + " (if sha256 is " + expectedSha256.substring(0, 12) + ")");
   }
 
+  // What runs decides equality; the rebuild marker only guides the planner (a plan read back from
+  // JSON has it no more, and needs it no more).
   @Override
   public boolean equals(Object o) {
     return o instanceof Command c && argv.equals(c.argv) && Arrays.equals(stdin, c.stdin) && shown.equals(c.shown);

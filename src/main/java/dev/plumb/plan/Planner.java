@@ -102,7 +102,51 @@ public final class Planner {
       done.put(r.id(), step);
     }
     boolean rebootPlanned = rebootPending && reboot == RebootPolicy.IF_NEEDED;
-    return new HostPlan(catalog.host().name(), steps, problems.all(), rebootPending, rebootPlanned);
+    return new HostPlan(catalog.host().name(), coalesceRebuilds(steps), problems.all(), rebootPending, rebootPlanned);
+  }
+
+  /**
+   * Equal rebuild commands ({@link dev.plumb.modules.Command#rebuild}) of several steps run once, in
+   * the last step that has one and surely runs before a reboot (it is not blocked and waits for no
+   * blocked step): that is after every change to the rebuilt file's inputs. The earlier steps keep
+   * their own edits and say where their rebuild went. (kernel_cmdline and pci_passthrough's
+   * vfio-pci.ids= both edit /etc/default/grub: update-grub ran twice.)
+   */
+  static List<Step> coalesceRebuilds(List<Step> steps) {
+    Set<String> waiting = new java.util.HashSet<>();
+    Map<dev.plumb.modules.Command, Step> last = new java.util.HashMap<>();
+    for (Step s : steps) {
+      if (!s.change().blockers().isEmpty() || s.dependsOn().stream().anyMatch(waiting::contains)) {
+        waiting.add(s.id());
+        continue;
+      }
+      s.change().commands().stream().filter(dev.plumb.modules.Command::rebuild).forEach(c -> last.put(c, s));
+    }
+    List<Step> out = new ArrayList<>();
+    for (Step s : steps) {
+      Change change = s.change();
+      List<dev.plumb.modules.Command> kept = new ArrayList<>();
+      List<String> moved = new ArrayList<>();
+      for (dev.plumb.modules.Command c : change.commands()) {
+        Step runsIt = c.rebuild() ? last.get(c) : null;
+        if (runsIt != null && runsIt.index() > s.index() && !waiting.contains(s.id())) {
+          moved.add(c.line() + " runs once, in step " + runsIt.index() + " (" + runsIt.id() + "), after it changes the same inputs");
+        } else {
+          kept.add(c);
+        }
+      }
+      if (moved.isEmpty()) {
+        out.add(s);
+        continue;
+      }
+      change = change.withCommands(kept);
+      for (String note : moved) {
+        change = change.withNote(note);
+      }
+      out.add(new Step(s.index(), s.id(), s.type(), s.handler(), s.declaredAt(), s.timeout(), change, s.dependsOn(),
+          s.notifiedBy(), s.facts()));
+    }
+    return out;
   }
 
   /**

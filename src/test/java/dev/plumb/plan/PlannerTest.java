@@ -12,6 +12,8 @@ import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.load.HostCatalog;
 import dev.plumb.modules.Action;
+import dev.plumb.modules.Change;
+import dev.plumb.modules.Command;
 import dev.plumb.modules.Label;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,5 +150,50 @@ class PlannerTest {
     HostPlan plan = planner.plan(catalog, facts(catalog, Map.of("/etc/a", "old\n")), RebootPolicy.IF_NEEDED);
     assertThat(plan.changes()).hasSize(3);
     assertThat(PlanJson.parse(PlanJson.render(plan))).isEqualTo(plan);
+  }
+
+  private static Step step(int index, String id, List<String> dependsOn, Change change) {
+    return new Step(index, id, "t", false, "play.yml:" + index + ":3", java.time.Duration.ZERO, change, dependsOn, List.of(), Map.of());
+  }
+
+  private static Change editThenUpdateGrub(String file) {
+    return Change.of(Action.UPDATE, "old", "new", List.of(Command.of("edit", file), Command.rebuild("update-grub")));
+  }
+
+  @Test
+  void coalesceRebuilds_twoStepsEditingGrubsInputs_updateGrubRunsOnceInTheLast() {
+    List<Step> steps = Planner.coalesceRebuilds(List.of(
+        step(1, "kernel_cmdline[iommu]", List.of(), editThenUpdateGrub("/etc/default/grub")),
+        step(2, "file[motd]", List.of(), Change.of(Action.UPDATE, "a", "b", List.of(Command.of("edit", "/etc/motd")))),
+        step(3, "pci_passthrough[gpu]", List.of("kernel_cmdline[iommu]"), editThenUpdateGrub("/etc/default/grub"))));
+
+    assertThat(steps.get(0).change().commands()).containsExactly(Command.of("edit", "/etc/default/grub"));
+    assertThat(steps.get(0).change().notes()).containsExactly("update-grub runs once, in step 3 (pci_passthrough[gpu]), after it changes the same inputs");
+    assertThat(steps.get(1)).isEqualTo(Planner.coalesceRebuilds(List.of(steps.get(1))).get(0));
+    assertThat(steps.get(2).change().commands()).containsExactly(Command.of("edit", "/etc/default/grub"), Command.of("update-grub"));
+    assertThat(steps).flatExtracting(s -> s.change().commands()).filteredOn(c -> c.argv().equals(List.of("update-grub"))).hasSize(1);
+  }
+
+  @Test
+  void coalesceRebuilds_laterStepBlockedOrWaitingForABlockedOne_eachEarlierStepKeepsItsOwnRebuild() {
+    Change blocked = editThenUpdateGrub("/etc/default/grub").withBlocker("waits for the reboot");
+    List<Step> laterBlocked = Planner.coalesceRebuilds(List.of(
+        step(1, "kernel_cmdline[iommu]", List.of(), editThenUpdateGrub("/etc/default/grub")),
+        step(2, "pci_passthrough[gpu]", List.of(), blocked)));
+    assertThat(laterBlocked.get(0).change().commands()).contains(Command.of("update-grub"));
+
+    List<Step> waiting = Planner.coalesceRebuilds(List.of(
+        step(1, "kernel_cmdline[iommu]", List.of(), editThenUpdateGrub("/etc/default/grub")),
+        step(2, "assert[iommu]", List.of(), Change.of(Action.RUN, "a", "b", List.of()).withBlocker("after the reboot")),
+        step(3, "kernel_cmdline[ids]", List.of("assert[iommu]"), editThenUpdateGrub("/etc/default/grub.d/ids.cfg"))));
+    assertThat(waiting.get(0).change().commands()).contains(Command.of("update-grub"));
+    assertThat(waiting.get(0).change().notes()).isEmpty();
+  }
+
+  @Test
+  void coalesceRebuilds_plainEqualCommands_areNotRebuilds_andAllRun() {
+    Change restart = Change.of(Action.RUN, "a", "b", List.of(Command.of("systemctl", "restart", "nova-compute")));
+    List<Step> steps = Planner.coalesceRebuilds(List.of(step(1, "a", List.of(), restart), step(2, "b", List.of(), restart)));
+    assertThat(steps).allSatisfy(s -> assertThat(s.change().commands()).hasSize(1));
   }
 }

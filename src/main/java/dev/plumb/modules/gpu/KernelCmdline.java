@@ -400,13 +400,13 @@ public final class KernelCmdline implements Module {
 
   static Optional<Command> regenerate(Set<String> tools, String cfgPath) {
     if (tools.contains("update-grub")) {
-      return Optional.of(Command.of("update-grub"));
+      return Optional.of(Command.rebuild("update-grub"));
     }
     if (tools.contains("grub2-mkconfig")) {
-      return Optional.of(Command.of("grub2-mkconfig", "-o", cfgPath));
+      return Optional.of(Command.rebuild("grub2-mkconfig", "-o", cfgPath));
     }
     if (tools.contains("grub-mkconfig")) {
-      return Optional.of(Command.of("grub-mkconfig", "-o", cfgPath));
+      return Optional.of(Command.rebuild("grub-mkconfig", "-o", cfgPath));
     }
     return Optional.empty();
   }
