@@ -41,8 +41,15 @@ public sealed interface Fact {
 
     /** Whether {@code path} is one the shell would list for this glob (a leading dot needs a dot). */
     public boolean matches(String path) {
-      return toRegex(glob).matcher(path).matches();
+      return PATTERNS.computeIfAbsent(glob, Files::toRegex).matcher(path).matches();
     }
+
+    /**
+     * Compiled globs, by glob: the planner asks every plan (each host, each watch cycle) whether
+     * its writes match the files facts, and compiling dominated that. Globs come from module code
+     * and the playbook, a small set.
+     */
+    private static final java.util.Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Pattern toRegex(String glob) {
       StringBuilder re = new StringBuilder();

@@ -19,7 +19,14 @@ final class GrubDefaults {
   static final String LINUX = "GRUB_CMDLINE_LINUX";
   static final String LINUX_DEFAULT = "GRUB_CMDLINE_LINUX_DEFAULT";
 
+  /** Compiled once per variable name (a few GRUB_* names): reading a file asked it once per line. */
+  private static final java.util.Map<String, Pattern> ASSIGNMENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static Pattern assignment(String var) {
+    return ASSIGNMENTS.computeIfAbsent(var, GrubDefaults::compileAssignment);
+  }
+
+  private static Pattern compileAssignment(String var) {
     return Pattern.compile("^(\\s*(?:export\\s+)?" + var + "=)(\"([^\"]*)\"|'([^']*)'|([^\\s#;]*))(.*)$");
   }
 
