@@ -7,7 +7,13 @@ import dev.plumb.source.Problems;
 import java.util.List;
 import java.util.Optional;
 
-/** Cross-resource checks of one host's GPU resources. */
+/**
+ * Cross-resource checks of one host's GPU resources.
+ *
+ * <p>One class of small nested lints (each some 20 to 50 lines, with nothing shared but {@code
+ * all()}) rather than a file each: the list of what is checked across resources reads in one
+ * place.
+ */
 final class GpuLints {
   private GpuLints() {}
 
@@ -273,7 +279,7 @@ final class GpuLints {
         dev.plumb.modules.IniDocument conf = dev.plumb.modules.IniDocument.parse(file.get().text());
         for (NovaRelease.Option o : List.of(NovaRelease.ENABLED_FILTERS, NovaRelease.DEFAULT_FILTERS)) {
           for (String v : conf.values(o.section(), o.name())) {
-            if (NovaPci.splitFilters(v).contains(FILTER)) {
+            if (SchedulerFilters.split(v).contains(FILTER)) {
               report(hide.get(), o + " in " + path, problems);
               return;
             }

@@ -181,7 +181,7 @@ public final class NovaPci implements Module {
     }
     List<String> blockers = new ArrayList<>();
     if (!role.equals("compute")) {
-      Filters filters = filters(conf, release, params.strings("filters_add"));
+      SchedulerFilters filters = SchedulerFilters.of(conf, release, params.strings("filters_add"));
       notes.addAll(filters.notes());
       for (String name : filters.names()) {
         release.filterProblem(name).ifPresent(m -> blockers.add(filters.option() + " names " + name + " and " + m
@@ -213,69 +213,5 @@ public final class NovaPci implements Module {
       c = c.withNote(n);
     }
     return c;
-  }
-
-  /** The filter list to have, under the option the release reads, and whether it must be written. */
-  record Filters(NovaRelease.Option option, List<String> names, boolean write, List<String> notes) {}
-
-  /**
-   * Where the enabled filters start from: the option the release reads when it is set; before
-   * xena, when only the deprecated [DEFAULT] scheduler_default_filters is set, that one (nova
-   * still honours it, and an operator's own filters must not vanish); otherwise nova's default
-   * for the release. The wanted filters are added to it and the result is written under the
-   * name the release reads.
-   */
-  static Filters filters(IniDocument conf, NovaRelease release, List<String> add) {
-    NovaRelease.Option f = release.filters();
-    List<String> notes = new ArrayList<>();
-    List<String> have = conf.values(f.section(), f.name());
-    List<String> start;
-    boolean fromOld = false;
-    if (!have.isEmpty()) {
-      start = splitFilters(have.get(have.size() - 1));
-    } else {
-      Optional<NovaRelease.Option> old = release.oldFilters();
-      List<String> oldHave = old.map(o -> conf.values(o.section(), o.name())).orElse(List.of());
-      if (!oldHave.isEmpty()) {
-        start = splitFilters(oldHave.get(oldHave.size() - 1));
-        fromOld = true;
-      } else {
-        start = release.defaultFilters();
-      }
-    }
-    for (NovaRelease.Option o : List.of(NovaRelease.DEFAULT_FILTERS, NovaRelease.ENABLED_FILTERS)) {
-      if (!o.equals(f) && !conf.values(o.section(), o.name()).isEmpty()) {
-        if (fromOld && release.oldFilters().orElseThrow().equals(o)) {
-          continue;
-        }
-        notes.add(o + " is also set; " + release + " " + (release.reads().contains(o) ? "uses " + f + " instead" : "does not read it")
-            + ": remove it");
-      }
-    }
-    List<String> names = new ArrayList<>(start);
-    boolean added = false;
-    for (String want : add) {
-      if (!names.contains(want)) {
-        names.add(want);
-        added = true;
-      }
-    }
-    if (fromOld && added) {
-      notes.add("started from " + release.oldFilters().orElseThrow() + " (deprecated; xena no longer reads it) and wrote "
-          + f + ", which " + release.name() + " reads first: remove the old one");
-    } else if (fromOld) {
-      notes.add(release.oldFilters().orElseThrow() + " is deprecated and xena no longer reads it: move it to " + f);
-    }
-    return new Filters(f, names, added, notes);
-  }
-
-  static List<String> splitFilters(String value) {
-    List<String> out = new ArrayList<>();
-    for (String f : value.split(",")) {
-      if (!f.isBlank()) {
-        out.add(f.strip());
-      }
-    }
-    return out;
   }
 }

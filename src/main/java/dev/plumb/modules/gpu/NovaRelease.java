@@ -18,6 +18,9 @@ import java.util.Set;
  * {@code nova/pci/request.py} / {@code pci_request.py}) and the classes derived from
  * {@code BaseHostFilter} in {@code nova/scheduler/filters/*.py}. The same data, as extracted, is
  * in src/test/resources/nova/releases.json, which the tests hold this class to.
+ *
+ * <p>Over 250 lines because most of it is those tables, one row a line so that a row can be read
+ * against nova's source; the code around them is short lookups by release.
  */
 record NovaRelease(String name, int index) {
 

@@ -125,7 +125,7 @@ class NovaReleaseTest {
         assertThat(nova.reads()).as("plumb wrote " + o + " for " + nova).contains(key(o));
       }
       if (o.name().endsWith("filters") && !values.isEmpty() && nova.reads().contains(key(o))) {
-        for (String f : NovaPci.splitFilters(values.get(values.size() - 1))) {
+        for (String f : SchedulerFilters.split(values.get(values.size() - 1))) {
           assertThat(nova.classes()).as(o + " of " + nova + " names " + f).contains(f);
         }
         filtersSet = true;
