@@ -26,8 +26,13 @@ import java.util.Set;
 
 /**
  * Drift told apart from rollout for one run: what each host declares now (digests) and what the
- * ledger says each host last converged to ({@code hosts/<host>/converged.json}). Read once, before
- * the run; the record of this run's convergence is written with the run's record.
+ * ledger says each host last converged to ({@code hosts/<host>/converged.json}).
+ *
+ * <p>Both are read when first needed, once: a run whose plans change nothing never opens the
+ * ledger (JGit's classes and the repository's read were a third of a converged one-host check's
+ * start), and a host with no record needs no digests (a difference on a resource never recorded
+ * converged is of unknown class whatever it declares). Nothing writes the ledger during a run: it
+ * is recorded after the report, so a read at first need sees what a read before the run saw.
  */
 final class DriftLedger {
   static final String WAITING = "waiting for a reviewed apply";
@@ -41,27 +46,34 @@ final class DriftLedger {
       com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
           .build(com.google.common.cache.CacheLoader.from(hc -> java.util.Collections.unmodifiableMap(Declared.digests(hc))));
 
-  private final Map<String, Map<String, String>> declared;
-  private final Map<String, Converged> records;
+  private final Map<String, HostCatalog> hosts = new LinkedHashMap<>();
+  private final Path playbook;
+  private Map<String, Converged> records;
 
-  private DriftLedger(Map<String, Map<String, String>> declared, Map<String, Converged> records) {
-    this.declared = declared;
-    this.records = records;
+  private DriftLedger(Catalog catalog, Path playbook) {
+    catalog.hosts().forEach(hc -> hosts.put(hc.host().name(), hc));
+    this.playbook = playbook;
   }
 
-  /** Reads the records of the catalog's hosts from the ledger of the playbook's repository (none when there is none). */
+  /** The records of the catalog's hosts in the ledger of the playbook's repository (none when there is none), read at first need. */
   static DriftLedger load(Catalog catalog, Path playbook) {
-    Map<String, Map<String, String>> declared = new HashMap<>();
-    Map<String, Converged> records = new HashMap<>();
-    for (HostCatalog hc : catalog.hosts()) {
-      declared.put(hc.host().name(), DECLARED.getUnchecked(hc));
+    return new DriftLedger(catalog, playbook);
+  }
+
+  private synchronized Map<String, Converged> records() {
+    if (records == null) {
+      records = read(hosts.keySet(), playbook);
     }
+    return records;
+  }
+
+  private static Map<String, Converged> read(Set<String> hosts, Path playbook) {
+    Map<String, Converged> records = new HashMap<>();
     try {
       Optional<Ledger> found = Ledger.find(playbook.toAbsolutePath().getParent());
       if (found.isPresent()) {
         try (Ledger ledger = found.get()) {
-          for (HostCatalog hc : catalog.hosts()) {
-            String host = hc.host().name();
+          for (String host : hosts) {
             ledger.read(path(host)).flatMap(b -> Converged.parse(new String(b, StandardCharsets.UTF_8)))
                 .ifPresent(c -> records.put(host, c));
           }
@@ -70,7 +82,7 @@ final class DriftLedger {
     } catch (IOException e) {
       // No readable ledger: every difference is of unknown class, treated as a rollout.
     }
-    return new DriftLedger(declared, records);
+    return records;
   }
 
   static String path(String host) {
@@ -78,11 +90,12 @@ final class DriftLedger {
   }
 
   private Converged record(String host) {
-    return records.getOrDefault(host, Converged.none());
+    return records().getOrDefault(host, Converged.none());
   }
 
   private Map<String, String> declared(String host) {
-    return declared.getOrDefault(host, Map.of());
+    HostCatalog hc = hosts.get(host);
+    return hc == null ? Map.of() : DECLARED.getUnchecked(hc);
   }
 
   /** The class of every change of the host's plan. */
@@ -91,7 +104,11 @@ final class DriftLedger {
   }
 
   Map<String, DriftClass> classes(String host, HostPlan plan) {
-    return Classes.of(plan, declared(host), record(host));
+    if (plan.steps().stream().noneMatch(Step::changes)) {
+      return Map.of();
+    }
+    Converged record = record(host);
+    return Classes.of(plan, record.resources().isEmpty() ? Map.of() : declared(host), record);
   }
 
   /** The classes of every host of a run, for the report. */

@@ -1,5 +1,9 @@
 package dev.plumb.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,22 +17,6 @@ import picocli.CommandLine.Command;
       "A declarative state engine for GPU hosts: reads each host's facts over SSH, plans the"
           + " difference in dependency order, and shows it (plan), checks it (check) or applies it (apply).",
       ""
-    },
-    subcommands = {
-      PlanCommand.class,
-      CheckCommand.class,
-      ApplyCommand.class,
-      PullCommand.class,
-      FactsCommand.class,
-      InventoryCommand.class,
-      LintCommand.class,
-      ModulesCommand.class,
-      LogCommand.class,
-      ShowCommand.class,
-      CompletionCommand.class,
-      DriftCommand.class,
-      WatchCommand.class,
-      CommandLine.HelpCommand.class
     },
     footer = {
       "",
@@ -44,6 +32,33 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
   public static final String VERSION = "0.1.0";
+
+  /**
+   * The verbs, by name, in the order the usage lists them. Registered lazily: building a verb's
+   * picocli model reflects over its options and mixins, and building all of them cost more CPU at
+   * every start than the whole planning of a one-host check, so a run names its verb and only that
+   * one is built ({@link #verbs}).
+   */
+  static final Map<String, Class<?>> VERBS = verbs();
+
+  private static Map<String, Class<?>> verbs() {
+    Map<String, Class<?>> v = new LinkedHashMap<>();
+    v.put("plan", PlanCommand.class);
+    v.put("check", CheckCommand.class);
+    v.put("apply", ApplyCommand.class);
+    v.put("pull", PullCommand.class);
+    v.put("facts", FactsCommand.class);
+    v.put("inventory", InventoryCommand.class);
+    v.put("lint", LintCommand.class);
+    v.put("modules", ModulesCommand.class);
+    v.put("log", LogCommand.class);
+    v.put("show", ShowCommand.class);
+    v.put("completion", CompletionCommand.class);
+    v.put("drift", DriftCommand.class);
+    v.put("watch", WatchCommand.class);
+    v.put("help", CommandLine.HelpCommand.class);
+    return Collections.unmodifiableMap(v);
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +87,7 @@ public final class Main implements Runnable {
    */
   static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String columns, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    verbs(args).forEach(cli::addSubcommand);
     OptionalInt width = width(columns);
     if (width.isPresent()) {
       cli.setUsageHelpWidth(width.getAsInt());
@@ -90,6 +106,18 @@ public final class Main implements Runnable {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The verbs to build for these arguments: the one named first, when it is a verb that needs no
+   * other (help lists them all, completion describes them all); otherwise every verb, so that the
+   * usage, "did you mean" and the error for a missing verb are exactly picocli's for the full set.
+   */
+  static java.util.Collection<Class<?>> verbs(String... args) {
+    if (args.length > 0 && VERBS.containsKey(args[0]) && !args[0].equals("help") && !args[0].equals("completion")) {
+      return List.of(VERBS.get(args[0]));
+    }
+    return VERBS.values();
   }
 
   /** COLUMNS as a help width: a number, at least picocli's narrowest (55); else empty. */

@@ -1,0 +1,57 @@
+package dev.plumb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Only the verb a run names is built, and nothing a user sees depends on it. */
+class LazyVerbsTest {
+  private static String out(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "80", args);
+    return out + err.toString();
+  }
+
+  @Test
+  void verbNames_areTheNamesTheirCommandsDeclare() {
+    for (Map.Entry<String, Class<?>> v : Main.VERBS.entrySet()) {
+      assertThat(v.getValue().getAnnotation(CommandLine.Command.class).name()).isEqualTo(v.getKey());
+    }
+  }
+
+  @Test
+  void aNamedVerb_isTheOnlyOneBuilt_butHelpAndCompletionAndUnknownWordsBuildThemAll() {
+    assertThat(Main.verbs("check", "-i", "inv.yml", "play.yml")).containsExactly(CheckCommand.class);
+    assertThat(Main.verbs("help", "check")).hasSize(Main.VERBS.size());
+    assertThat(Main.verbs("completion", "bash")).hasSize(Main.VERBS.size());
+    assertThat(Main.verbs("chek")).hasSize(Main.VERBS.size());
+    assertThat(Main.verbs("--help")).hasSize(Main.VERBS.size());
+    assertThat(Main.verbs()).hasSize(Main.VERBS.size());
+  }
+
+  @Test
+  void everyVerbsHelp_builtAlone_isItsHelpAmongAllVerbs() {
+    for (String verb : Main.VERBS.keySet()) {
+      if (!verb.equals("help")) {
+        assertThat(out(verb, "--help")).as(verb).isEqualTo(out("help", verb)).contains("Usage: plumb " + verb);
+      }
+    }
+  }
+
+  @Test
+  void topLevelHelp_listsEveryVerb() {
+    String help = out("--help");
+    Main.VERBS.keySet().forEach(v -> assertThat(help).contains("  " + v + " "));
+  }
+
+  @Test
+  void aBadOptionOfANamedVerb_isReportedAsBefore() {
+    assertThat(out("check", "--no-such-option", "play.yml")).contains("plumb: Unknown option: '--no-such-option'")
+        .contains("Try 'plumb check --help'.");
+  }
+}
