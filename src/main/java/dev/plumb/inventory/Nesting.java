@@ -103,7 +103,14 @@ final class Nesting {
 
   // "key: |", "- >-", "key: |2 # comment"
   private static boolean isBlockScalarStart(String line) {
-    String t = line.replaceAll("\\s+#.*$", "").stripTrailing();
-    return t.matches(".*(^|[:\\-]\\s)[|>][0-9+\\-]*");
+    if (line.indexOf('|') < 0 && line.indexOf('>') < 0) {
+      return false; // the usual line, without two regular expressions
+    }
+    String t = COMMENT.matcher(line).replaceAll("").stripTrailing();
+    return BLOCK_SCALAR_START.matcher(t).matches();
   }
+
+  private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\s+#.*$");
+  private static final java.util.regex.Pattern BLOCK_SCALAR_START =
+      java.util.regex.Pattern.compile(".*(^|[:\\-]\\s)[|>][0-9+\\-]*");
 }

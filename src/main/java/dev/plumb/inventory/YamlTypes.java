@@ -29,6 +29,8 @@ final class YamlTypes {
       + "|\\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*"
       + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
 
+  private static final String RESOLVABLE_FIRST = "yYnNtTfFoO~+-.0123456789";
+
   /** A {@code !vault} value: printed by ansible-inventory as {@code {"__ansible_vault": ciphertext}}. */
   record Vaulted(String ciphertext) {}
 
@@ -107,6 +109,11 @@ final class YamlTypes {
 
   /** PyYAML's implicit resolvers, in their order. */
   static Object resolve(String text) {
+    // Every pattern below starts with one of these (or matches the empty text): most scalars (paths,
+    // names) are text at the first character, without four regular expressions.
+    if (!text.isEmpty() && RESOLVABLE_FIRST.indexOf(text.charAt(0)) < 0) {
+      return text;
+    }
     if (BOOL.matcher(text).matches()) {
       return bool(text);
     }

@@ -29,6 +29,12 @@ final class Playbook {
         Mark mark) {
       this(index, hosts, hostsMark, vars, decls, tags, mark, java.util.Set.of());
     }
+
+    /** Agrees with equals (equal plays have equal indexes and marks) without hashing every declaration. */
+    @Override
+    public int hashCode() {
+      return 31 * index + java.util.Objects.hashCode(mark);
+    }
   }
 
   /**
