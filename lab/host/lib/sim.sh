@@ -90,6 +90,10 @@ mod_mark_loaded() {
   proc_modules_sync
 }
 
+mod_in_use() { # a process holds the module (knob driver_in_use: a CUDA job has /dev/nvidia0 open): refcount > holders
+  [ "$(modname "$1")" = nvidia ] && [ "$(knob driver_in_use 0)" = 1 ] && mod_loaded nvidia
+}
+
 mod_mark_unloaded() { rm -rf "${SYS:?}/module/$(modname "$1")"; proc_modules_sync; }
 
 # PCI devices: /sys/bus/pci/devices/<addr> -> ../../../devices/pci0000:00/<addr>
@@ -218,7 +222,7 @@ mod_unload() { # mod_unload MODULE
   if mod_builtin "$_n"; then echo "modprobe: FATAL: Module $_n is builtin." >&2; return 1; fi
   mod_loaded "$_n" || return 0
   _hold=$(mod_holders "$_n" | tr '\n' ' ')
-  if [ -n "$_hold" ]; then echo "modprobe: FATAL: Module $_n is in use." >&2; return 1; fi
+  if [ -n "$_hold" ] || mod_in_use "$_n"; then echo "modprobe: FATAL: Module $_n is in use." >&2; return 1; fi
   _drv=$(drv_of_mod "$_n")
   for _a in $(pci_addrs); do [ "$(pci_driver "$_a")" = "$_drv" ] && pci_unbind "$_a"; done
   mod_mark_unloaded "$_n"
@@ -298,4 +302,12 @@ grub_next_cmdline() { # kernel command line the next boot gets: first linux line
 
 grub_next_kver() { # the kernel release the next boot starts (from the boot loader's default entry)
   grub_next_cmdline | sed -n 's|^BOOT_IMAGE=[^ ]*vmlinuz-\([^ ]*\).*|\1|p'
+}
+
+nvidia_write_modules() { # nvidia_write_modules DIR VERSION KVER : the driver's four module files, built for KVER
+  mkdir -p "$1"
+  for _m in nvidia nvidia-uvm nvidia-modeset nvidia-drm; do
+    printf 'lab-fake-kernel-module\nversion=%s\nlicense=NVIDIA\ndescription=NVIDIA kernel module %s\nvermagic=%s SMP mod_unload modversions\n' \
+      "$2" "$_m" "$3" >"$1/$_m.ko"
+  done
 }

@@ -96,7 +96,7 @@ public final class Assert implements Module {
     Condition c = condition(params).orElseThrow();
     return switch (c.kind()) {
       case "iommu_groups_nonempty", "driver_bound" -> List.of(PciDevices.FACT);
-      case "module_loaded" -> List.of(GpuFacts.LOADED_MODULES, GpuFacts.BUILTIN.fact());
+      case "module_loaded" -> List.of(GpuFacts.LOADED_MODULES, NextKernel.FACT.fact());
       case "file_contains" -> List.of(Fact.file(c.arg("path")));
       default -> List.of(Fact.command(c.text()));
     };

@@ -35,45 +35,18 @@ final class GpuFacts {
   static final String RELEASE = "r=; read -r r </proc/sys/kernel/osrelease 2>/dev/null || r=$(uname -r)";
 
   /**
-   * Modules built into the kernel (never in /proc/modules, never loadable or unloadable): each
-   * line of /lib/modules/VER/modules.builtin, for the running kernel ({@code running NAME}) and
-   * for the kernel the next boot starts, the first linux line of grub.cfg ({@code next NAME}).
-   * Ubuntu 20.04 and later build vfio-pci in: its modprobe.d options are never read there.
+   * Modules built into the kernel (never in /proc/modules, never loadable or unloadable), of the
+   * running kernel and of the one the next boot starts ('_' form). Ubuntu 20.04 and later build
+   * vfio-pci in: its modprobe.d options are never read there.
    */
-  static final FactDef<Builtin> BUILTIN = FactDef.command(
-      RELEASE + "; n=$(cat /boot/grub/grub.cfg /boot/grub2/grub.cfg 2>/dev/null | "
-          + "awk '$1 ~ /^linux(16|efi)?$/ { sub(/^.*vmlinuz-/, \"\", $2); print $2; exit }'); "
-          + "[ -n \"$n\" ] || n=$r; "
-          // The usual case, the next boot's kernel is the running one: one sed prints the running
-          // lines and keeps the next ones for the end (the same output as the two below).
-          + "if [ \"$n\" = \"$r\" ]; then "
-          + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#running #p; s#^running #next #; H; ${x; s#^\\n##; p;}' \"/lib/modules/$r/modules.builtin\" 2>/dev/null; "
-          + "else "
-          + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#running #p' \"/lib/modules/$r/modules.builtin\" 2>/dev/null; "
-          + "sed -n 's#^.*/##; s#\\.ko.*$##; s#^#next #p' \"/lib/modules/$n/modules.builtin\" 2>/dev/null; fi; true",
-      out -> parseBuiltin(out.text()));
-
-  /** Built-in module names ('_' form) of the running kernel and of the next boot's. */
   record Builtin(Set<String> running, Set<String> next) {
     static final String VFIO_PCI = "vfio_pci";
   }
 
-  static Builtin parseBuiltin(String output) {
-    Set<String> running = new LinkedHashSet<>();
-    Set<String> next = new LinkedHashSet<>();
-    for (String line : output.split("\n")) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length == 2 && f[0].equals("running")) {
-        running.add(moduleName(f[1]));
-      } else if (f.length == 2 && f[0].equals("next")) {
-        next.add(moduleName(f[1]));
-      }
-    }
-    return new Builtin(Set.copyOf(running), Set.copyOf(next));
-  }
-
+  /** Read from {@link NextKernel#FACT}, declare that fact. */
   static Builtin builtin(FactSet facts) {
-    return facts.get(BUILTIN);
+    NextKernel kernels = NextKernel.of(facts);
+    return new Builtin(kernels.builtinOf(kernels.running()), kernels.builtinOf(kernels.next()));
   }
 
   /** Loaded now: listed as loaded, or built into the running kernel. */

@@ -2,7 +2,9 @@ package dev.plumb.modules.gpu;
 
 import dev.plumb.text.TextLines;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,5 +64,25 @@ final class GrubConfig {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The generated config the boot loader reads next, among those present ({@code hasLinuxLine}:
+   * path to whether it has a {@code linux} line; EFI ones in listing order). The one rule, shared
+   * by kernel_cmdline (its arguments) and {@link NextKernel} (its kernel): on an EFI host with
+   * grub2-mkconfig an EFI config with a linux line (EL 7/8 boot from it); else on a Debian host
+   * (update-grub) /boot/grub/grub.cfg before /boot/grub2/grub.cfg, elsewhere the other way round.
+   */
+  static Optional<String> bootConfig(Set<String> tools, Map<String, Boolean> hasLinuxLine) {
+    List<String> fixed = List.of(KernelCmdline.GRUB_CFG, KernelCmdline.GRUB2_CFG);
+    if (tools.contains("efi") && tools.contains("grub2-mkconfig")) {
+      for (Map.Entry<String, Boolean> e : hasLinuxLine.entrySet()) {
+        if (!fixed.contains(e.getKey()) && e.getValue()) {
+          return Optional.of(e.getKey());
+        }
+      }
+    }
+    List<String> order = tools.contains("update-grub") ? fixed : List.of(KernelCmdline.GRUB2_CFG, KernelCmdline.GRUB_CFG);
+    return order.stream().filter(hasLinuxLine::containsKey).findFirst();
   }
 }

@@ -30,7 +30,7 @@ public final class Initramfs implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    return NextKernel.facts();
+    return List.of(NextKernel.FACT.fact(), GpuFacts.TOOLS);
   }
 
   @Override

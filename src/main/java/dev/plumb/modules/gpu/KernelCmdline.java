@@ -379,23 +379,17 @@ public final class KernelCmdline implements Module {
   }
 
   static NextBoot nextBoot(FactSet facts, Set<String> tools) {
-    if (tools.contains("efi") && tools.contains("grub2-mkconfig")) {
-      for (Map.Entry<String, String> e : facts.get(EFI_CFGS).entrySet()) {
-        if (GrubConfig.defaultEntryArgs(e.getValue()).isPresent()) {
-          return new NextBoot(e.getKey(), Optional.of(e.getValue()));
-        }
-      }
+    Map<String, String> present = new LinkedHashMap<>(facts.get(EFI_CFGS));
+    facts.text(GRUB2_CFG).ifPresent(t -> present.put(GRUB2_CFG, t));
+    facts.text(GRUB_CFG).ifPresent(t -> present.put(GRUB_CFG, t));
+    Map<String, Boolean> hasLinuxLine = new LinkedHashMap<>();
+    present.forEach((path, text) -> hasLinuxLine.put(path, GrubConfig.defaultEntryArgs(text).isPresent()));
+    Optional<String> path = GrubConfig.bootConfig(tools, hasLinuxLine);
+    if (path.isPresent()) {
+      return new NextBoot(path.get(), Optional.of(present.get(path.get())));
     }
-    Optional<String> grub2 = facts.text(GRUB2_CFG);
-    if (grub2.isPresent() && !tools.contains("update-grub")) {
-      return new NextBoot(GRUB2_CFG, grub2);
-    }
-    Optional<String> grub = facts.text(GRUB_CFG);
-    if (grub.isEmpty() && grub2.isPresent()) {
-      return new NextBoot(GRUB2_CFG, grub2);
-    }
-    String path = grub.isPresent() || !tools.contains("grub2-mkconfig") ? GRUB_CFG : GRUB2_CFG;
-    return new NextBoot(path, grub);
+    // None yet: where this host's generator would write it.
+    return new NextBoot(tools.contains("grub2-mkconfig") ? GRUB2_CFG : GRUB_CFG, Optional.empty());
   }
 
   static Optional<Command> regenerate(Set<String> tools, String cfgPath) {

@@ -57,7 +57,7 @@ public final class KernelModule implements Module {
   @Override
   public List<Fact> facts(Params params) {
     String name = params.string("name");
-    return List.of(GpuFacts.LOADED_MODULES, GpuFacts.BUILTIN.fact(), Fact.file(loadFile(name)), Fact.file(optionsFile(name)));
+    return List.of(GpuFacts.LOADED_MODULES, NextKernel.FACT.fact(), Fact.file(loadFile(name)), Fact.file(optionsFile(name)));
   }
 
   @Override

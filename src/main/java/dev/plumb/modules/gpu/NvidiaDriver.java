@@ -17,6 +17,7 @@ import dev.plumb.source.Problems;
 import dev.plumb.text.Shell;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,13 +26,18 @@ import java.util.Set;
  * installer only when the installed version differs, plus nvidia-uvm loaded now and at boot.
  */
 public final class NvidiaDriver implements Module {
-  static final Fact.Command MODINFO = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; modinfo -F version nvidia");
+  /**
+   * The installed module's version for each kernel in /lib/modules ({@code RELEASE VERSION} lines,
+   * {@link NvidiaFacts#installedByKernel}): the kernel that boots next may not be the running one.
+   * Exit 127 without modinfo.
+   */
+  static final Fact.Command MODINFO = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; "
+      + "command -v modinfo >/dev/null 2>&1 || exit 127; for d in /lib/modules/*/; do k=${d%/}; k=${k##*/}; "
+      + "v=$(modinfo -k \"$k\" -F version nvidia 2>/dev/null) && echo \"$k $v\"; done; true");
   static final String PROC_VERSION = "/proc/driver/nvidia/version";
   static final Fact.Command SMI = Fact.command(
       "command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=driver_version,pci.bus_id --format=csv,noheader");
   static final Fact.Command DKMS = Fact.command("command -v dkms >/dev/null 2>&1 && dkms status");
-  /** The running kernel's release (what uname -r says, read from /proc without a process) and whether its headers are installed. */
-  static final Fact.Command KERNEL = Fact.command(GpuFacts.RELEASE + "; echo \"$r\"; [ -d \"/lib/modules/$r/build\" ] && echo headers; true");
   /** Secure Boot: mokutil's answer, else the SecureBoot EFI variable's data byte (after 4 attribute bytes). */
   static final Fact.Command SECURE_BOOT = Fact.command("PATH=$PATH:" + GpuFacts.SBIN + "; "
       + "if command -v mokutil >/dev/null 2>&1; then mokutil --sb-state 2>&1; else "
@@ -98,9 +104,8 @@ public final class NvidiaDriver implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    List<Fact> facts = new ArrayList<>(List.of(MODINFO, Fact.file(PROC_VERSION), SMI, DKMS, KERNEL, GpuFacts.TOOLS,
+    List<Fact> facts = new ArrayList<>(List.of(MODINFO, Fact.file(PROC_VERSION), SMI, DKMS, NextKernel.FACT.fact(), GpuFacts.TOOLS,
         GpuFacts.LOADED_MODULES, Fact.file(UVM_FILE), SECURE_BOOT, USERS));
-    NextKernel.facts().stream().filter(f -> !facts.contains(f)).forEach(facts::add);
     params.optional("installer").ifPresent(p -> facts.add(shaFact(p)));
     return facts;
   }
@@ -137,7 +142,11 @@ public final class NvidiaDriver implements Module {
       return Change.of(Action.RUN, "unknown", "installed " + wanted, List.of())
           .withBlocker("modinfo is not on this host's PATH: cannot read the installed driver version (install kmod)");
     }
-    Optional<Version> installed = modinfo.ok() ? Version.parse(modinfo.text().strip()) : Optional.empty();
+    NextKernel kernels = NextKernel.of(facts);
+    Map<String, Version> byKernel = modinfo.ok() ? NvidiaFacts.installedByKernel(modinfo.text()) : Map.of();
+    // What counts is what the next boot loads: the module of the kernel that boots next.
+    Optional<Version> installed = Optional.ofNullable(byKernel.get(kernels.next()));
+    Optional<Version> installedRunning = Optional.ofNullable(byKernel.get(kernels.running()));
     List<NvidiaFacts.SmiGpu> gpus = NvidiaFacts.smi(facts.command(SMI.script()).text());
     Optional<Version> loaded = NvidiaFacts.loadedVersion(facts.text(PROC_VERSION).orElse(null))
         .or(() -> gpus.stream().map(NvidiaFacts.SmiGpu::driver).findFirst());
@@ -148,6 +157,7 @@ public final class NvidiaDriver implements Module {
 
     Change change;
     boolean willBeLoaded;
+    Set<String> loadedAfter = modules;
     if (installed.isPresent() && installed.get().same(wanted)) {
       change = Change.none(after);
       willBeLoaded = loaded.isPresent() && loaded.get().same(wanted);
@@ -158,7 +168,7 @@ public final class NvidiaDriver implements Module {
         change = change.withNote("installed " + installed.get() + " but not loaded: no nvidia module in the kernel"
             + " (it loads at the next boot, or with modprobe nvidia; check dmesg when it does not)");
       }
-      Optional<String> dkms = dkmsNote(facts, params, wanted);
+      Optional<String> dkms = dkmsNote(facts, params, wanted, kernels.next());
       if (dkms.isPresent()) {
         change = change.withNote(dkms.get());
       }
@@ -166,16 +176,22 @@ public final class NvidiaDriver implements Module {
       return Change.of(Action.RUN, before, after, List.of())
           .withBlocker("would downgrade " + installed.get() + " → " + wanted + "; set allow_downgrade: true");
     } else {
-      change = install(params, facts, wanted, modules, tools, before, after);
-      willBeLoaded = false;
-      if (loaded.isPresent()) {
+      boolean forRunning = !kernels.pending() || installedRunning.map(v -> !v.same(wanted)).orElse(true);
+      change = install(params, facts, wanted, kernels, forRunning, modules, tools, before, after);
+      // The installer unloads the old module (blocked above when something uses it) and loads the new one.
+      willBeLoaded = forRunning || loaded.map(wanted::same).orElse(false);
+      if (forRunning) {
+        // It unloads nvidia-uvm with the old nvidia and loads nvidia only: nvidia-uvm must be loaded again.
+        loadedAfter = modules.stream().filter(m -> !m.equals("nvidia_uvm")).collect(java.util.stream.Collectors.toSet());
+      }
+      if (loaded.isPresent() && !willBeLoaded) {
         change = change.withRebootPending(true).withNote("loaded " + loaded.get() + " until reboot");
       }
     }
     if (params.bool("uvm")) {
       // nvidia-uvm loads only against a matching nvidia module: none loaded yet, or the wanted one.
       boolean canLoadNow = change.blockers().isEmpty() && (loaded.isEmpty() || willBeLoaded);
-      change = uvm(change, facts, modules, canLoadNow);
+      change = uvm(change, facts, loadedAfter, canLoadNow);
     }
     if (!gpus.isEmpty() && change.changes()) {
       change = change.withNote("nvidia-smi sees " + String.join(", ", gpus.stream().map(NvidiaFacts.SmiGpu::busId).toList()));
@@ -183,55 +199,84 @@ public final class NvidiaDriver implements Module {
     return change;
   }
 
-  private static Optional<String> dkmsNote(FactSet facts, Params params, Version wanted) {
+  private static Optional<String> dkmsNote(FactSet facts, Params params, Version wanted, String kernel) {
     FactResult.Output dkms = facts.command(DKMS.script());
     if (!params.bool("dkms") || !dkms.ok()) {
       return Optional.empty();
     }
-    String kernel = facts.command(KERNEL.script()).text().split("\n")[0].strip();
     List<Version> built = NvidiaFacts.dkmsInstalled(dkms.text(), "nvidia", kernel);
     return built.stream().anyMatch(wanted::same) ? Optional.empty()
         : Optional.of("dkms status shows no nvidia/" + wanted + " for kernel " + kernel + ": the module will not be rebuilt for new kernels");
   }
 
-  private static Change install(Params params, FactSet facts, Version wanted, Set<String> modules, Set<String> tools,
-      String before, String after) {
+  /**
+   * The install: NVIDIA's installer builds for the running kernel ({@code uname -r}) and, in
+   * 367.35 as today, ends by loading nvidia-drm there, so it runs for the running kernel first
+   * ({@code forRunning}). When another kernel boots next, its module is built too: with DKMS by
+   * {@code dkms install -m nvidia -v V -k K}, else by the installer's own way for another kernel,
+   * {@code --kernel-module-only --kernel-name=K} (a kernel module only, for a driver of the same
+   * version already installed; sources at /lib/modules/K/build).
+   */
+  private static Change install(Params params, FactSet facts, Version wanted, NextKernel kernels, boolean forRunning,
+      Set<String> modules, Set<String> tools, String before, String after) {
     Optional<String> installer = params.optional("installer");
     if (installer.isEmpty()) {
       return Change.of(Action.RUN, before, after, List.of())
           .withBlocker("driver " + wanted + " is not installed and no installer is given; set installer and sha256");
     }
     List<Command> cmds = new ArrayList<>();
-    List<String> argv = new ArrayList<>(List.of("sh", installer.get(), "-a"));
-    if (params.bool("dkms")) {
-      argv.add("--dkms");
-    }
-    argv.addAll(List.of("-Z", "-s"));
+    List<String> signing = new ArrayList<>();
     // The paths of the signing pair, never their content: argv is visible to every user of the host.
-    params.optional("signing_key").ifPresent(k -> argv.add("--module-signing-secret-key=" + k));
-    params.optional("signing_public_key").ifPresent(k -> argv.add("--module-signing-public-key=" + k));
-    cmds.add(Command.of(argv));
-    NextKernel next = NextKernel.of(facts);
-    cmds.addAll(Initramfs.command(tools, next));
-    Change c = Change.of(Action.RUN, before, after, cmds).withLabel(Label.OBSERVED).withTakesEffect(TakesEffect.AFTER_REBOOT)
-        .withNote("the new driver is loaded at the next boot (or once the old module is unloaded)");
-    String[] kernel = facts.command(KERNEL.script()).text().split("\n");
-    String release = kernel[0].strip();
-    if (!List.of(kernel).contains("headers")) {
-      c = c.withBlocker("kernel headers missing: /lib/modules/" + release + "/build; install linux-headers-" + release);
+    params.optional("signing_key").ifPresent(k -> signing.add("--module-signing-secret-key=" + k));
+    params.optional("signing_public_key").ifPresent(k -> signing.add("--module-signing-public-key=" + k));
+    if (forRunning) {
+      List<String> argv = new ArrayList<>(List.of("sh", installer.get(), "-a"));
+      if (params.bool("dkms")) {
+        argv.add("--dkms");
+      }
+      argv.addAll(List.of("-Z", "-s"));
+      argv.addAll(signing);
+      cmds.add(Command.of(argv));
+    }
+    if (kernels.pending()) {
+      if (params.bool("dkms")) {
+        cmds.add(Command.of("dkms", "install", "-m", "nvidia", "-v", wanted.toString(), "-k", kernels.next()));
+      } else {
+        List<String> argv = new ArrayList<>(List.of("sh", installer.get(), "-a", "-s", "--kernel-module-only",
+            "--kernel-name=" + kernels.next()));
+        argv.addAll(signing);
+        cmds.add(Command.of(argv));
+      }
+    }
+    cmds.addAll(Initramfs.command(tools, kernels));
+    Change c = Change.of(Action.RUN, before, after, cmds).withLabel(Label.OBSERVED)
+        .withTakesEffect(kernels.pending() ? TakesEffect.AFTER_REBOOT : TakesEffect.NOW);
+    if (kernels.pending()) {
+      c = c.withNote("the next boot starts kernel " + kernels.next() + " (running " + kernels.running() + "): the module is built for it too");
+    }
+    List<String> needHeaders = forRunning ? List.of(kernels.running(), kernels.next()) : List.of(kernels.next());
+    for (String release : needHeaders.stream().distinct().toList()) {
+      if (!kernels.hasHeaders(release)) {
+        c = c.withBlocker("kernel headers missing: /lib/modules/" + release + "/build; install linux-headers-" + release
+            + " (kernel-devel-" + release + " on EL)");
+      }
     }
     if (!tools.contains("cc") && !tools.contains("gcc")) {
       c = c.withBlocker("no C compiler (cc or gcc) on PATH: the installer builds the kernel module; install gcc and make");
     }
-    if (modules.contains("nouveau")) {
+    if (forRunning && modules.contains("nouveau")) {
       c = c.withBlocker("nouveau is loaded: blacklist it (module_blacklist) and reboot first; the installer would stop");
+    }
+    if (kernels.pending() && params.bool("dkms") && !tools.contains("dkms")) {
+      c = c.withBlocker("dkms is not on this host's PATH: it builds the module for kernel " + kernels.next()
+          + ", which boots next; install dkms or set dkms: false");
     }
     if (secureBoot(facts.command(SECURE_BOOT.script()).text()) && !params.has("signing_key")) {
       c = c.withBlocker("Secure Boot is on: the kernel refuses an unsigned nvidia module (the install would succeed and the"
           + " driver never load); declare signing_key and signing_public_key, paths of a key pair enrolled with mokutil --import");
     }
     NvidiaFacts.Users users = NvidiaFacts.users(facts.command(USERS.script()).text());
-    if (users.inUse()) {
+    if (forRunning && users.inUse()) {
       c = c.withBlocker("the loaded nvidia module is in use by " + users.describe()
           + ": the installer cannot unload it; stop them (or reboot without the driver) and apply again");
     }
@@ -239,10 +284,10 @@ public final class NvidiaDriver implements Module {
     if (bad.isPresent()) {
       c = c.withBlocker(bad.get());
     }
-    if (Initramfs.command(tools, next).isEmpty()) {
+    if (Initramfs.command(tools, kernels).isEmpty()) {
       c = c.withNote("neither update-initramfs nor dracut found: the initramfs is not rebuilt");
-    } else if (next.pending()) {
-      c = c.withNote(Initramfs.pendingNote(next));
+    } else if (kernels.pending()) {
+      c = c.withNote(Initramfs.pendingNote(kernels));
     }
     return c;
   }

@@ -1,7 +1,9 @@
 package dev.plumb.modules.gpu;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +18,22 @@ final class NvidiaFacts {
   static Optional<Version> loadedVersion(String procVersion) {
     Matcher m = PROC_VERSION.matcher(procVersion == null ? "" : procVersion);
     return m.find() ? Version.parse(m.group(1)) : Optional.empty();
+  }
+
+  /**
+   * The installed nvidia module's version per kernel release, from {@link NvidiaDriver#MODINFO}'s
+   * lines {@code RELEASE VERSION} ({@code modinfo -k RELEASE -F version nvidia}); a kernel
+   * without the module has no line.
+   */
+  static Map<String, Version> installedByKernel(String output) {
+    Map<String, Version> out = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length == 2 && Version.valid(f[1])) {
+        out.put(f[0], Version.of(f[1]));
+      }
+    }
+    return out;
   }
 
   /** One GPU as nvidia-smi sees it. */

@@ -68,7 +68,7 @@ public final class PciPassthrough implements Module {
 
   @Override
   public List<Fact> facts(Params params) {
-    List<Fact> facts = new ArrayList<>(List.of(PciDevices.FACT, GpuFacts.LOADED_MODULES, GpuFacts.BUILTIN.fact(),
+    List<Fact> facts = new ArrayList<>(List.of(PciDevices.FACT, GpuFacts.LOADED_MODULES, NextKernel.FACT.fact(),
         Fact.file(params.string("file")), Fact.file(params.string("modules_load_file"))));
     facts.addAll(KernelCmdline.FACTS);
     if (removeAudio(params)) {

@@ -177,7 +177,7 @@ class AfterStatePropertiesTest {
   private static void nvidiaUvm(String uvmFile, boolean uvmLoaded) {
     NvidiaDriver m = new NvidiaDriver();
     Map<String, Object> p = Map.of("version", "367.35");
-    Fixtures f = Fixtures.of(m, p).cmd(NvidiaDriver.MODINFO, "367.35\n")
+    Fixtures f = Fixtures.of(m, p).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 367.35\n").kernels(Fixtures.kernels("4.4.0-31-generic", null))
         .file(NvidiaDriver.PROC_VERSION, "NVRM version: NVIDIA UNIX x86_64 Kernel Module  367.35  Tue Jul 12 2016\n");
     if (uvmFile != null) {
       f.file(NvidiaDriver.UVM_FILE, uvmFile);

@@ -14,21 +14,22 @@ import org.junit.jupiter.api.Test;
  * loaded although /proc/modules never lists it.
  */
 class BuiltinVfioTest {
-  /** What the fact prints on Ubuntu 22.04: modules.builtin of the running and of the next kernel. */
+  /** What {@link NextKernel#FACT} prints on Ubuntu 22.04: modules.builtin of the running kernel, also the next. */
   static final String UBUNTU2204 = """
-      running vfio
-      running vfio_iommu_type1
-      running vfio-pci
-      running vfio_virqfd
-      next vfio
-      next vfio_iommu_type1
-      next vfio-pci
-      next vfio_virqfd
+      running 5.15.0-91-generic
+      tool update-grub
+      cfg /boot/grub/grub.cfg /boot/vmlinuz-5.15.0-91-generic
+      kernel 5.15.0-91-generic
+      headers 5.15.0-91-generic
+      builtin 5.15.0-91-generic vfio
+      builtin 5.15.0-91-generic vfio_iommu_type1
+      builtin 5.15.0-91-generic vfio-pci
+      builtin 5.15.0-91-generic vfio_virqfd
       """;
 
   static Fixtures hypervisor(String builtin, String cmdlineLinux, String cfgArgs) {
     return PciPassthroughTest.lab(PciPassthroughTest.GTX1080, PciPassthroughTest.LAB)
-        .cmd((dev.plumb.facts.Fact.Command) GpuFacts.BUILTIN.fact(), builtin)
+        .kernels(builtin)
         .file(KernelCmdline.DEFAULT_GRUB, KernelCmdlineTest.GRUB.formatted(cmdlineLinux))
         .file(KernelCmdline.GRUB_CFG, KernelCmdlineTest.cfg(cfgArgs))
         .file(KernelCmdline.PROC_CMDLINE, "BOOT_IMAGE=/vmlinuz-4.4.0-31-generic root=UUID=abcd ro quiet\n")
@@ -36,11 +37,11 @@ class BuiltinVfioTest {
   }
 
   @Test
-  void builtinParser_readsBothKernels_withDashesAsUnderscores() {
-    GpuFacts.Builtin b = GpuFacts.parseBuiltin(UBUNTU2204 + "running kernel/odd\n");
-    assertThat(b.running()).contains("vfio_pci", "vfio").doesNotContain("vfio-pci");
-    assertThat(b.next()).contains("vfio_pci");
-    assertThat(((dev.plumb.facts.Fact.Command) GpuFacts.BUILTIN.fact()).script()).contains("modules.builtin").contains("uname -r");
+  void builtinParser_readsTheKernelsBuiltins_withDashesAsUnderscores() {
+    NextKernel k = NextKernel.parse(UBUNTU2204);
+    assertThat(k.builtinOf(k.running())).contains("vfio_pci", "vfio").doesNotContain("vfio-pci");
+    assertThat(k.builtinOf(k.next())).contains("vfio_pci");
+    assertThat(((dev.plumb.facts.Fact.Command) NextKernel.FACT.fact()).script()).contains("modules.builtin").contains("uname -r");
   }
 
   @Test
@@ -75,10 +76,10 @@ class BuiltinVfioTest {
   void kernelModule_builtIn_isLoaded_noModprobe() {
     KernelModule m = new KernelModule();
     Change c = Fixtures.of(m, Map.of("name", "vfio-pci", "boot", false))
-        .loaded("nouveau").cmd((dev.plumb.facts.Fact.Command) GpuFacts.BUILTIN.fact(), UBUNTU2204).diff();
+        .loaded("nouveau").kernels(UBUNTU2204).diff();
     assertThat(c.action()).isEqualTo(Action.NONE);
     Change absent = Fixtures.of(m, Map.of("name", "vfio_pci", "state", "absent"))
-        .loaded("nouveau").cmd((dev.plumb.facts.Fact.Command) GpuFacts.BUILTIN.fact(), UBUNTU2204).diff();
+        .loaded("nouveau").kernels(UBUNTU2204).diff();
     assertThat(absent.blockers()).singleElement().asString().contains("built into the running kernel");
   }
 
@@ -86,16 +87,17 @@ class BuiltinVfioTest {
   void assertModuleLoaded_builtIn_holds() {
     Assert a = new Assert();
     Map<String, Object> p = Map.of("that", Map.of("module_loaded", "vfio_pci"));
-    Change builtin = Fixtures.of(a, p).loaded("nouveau").cmd((dev.plumb.facts.Fact.Command) GpuFacts.BUILTIN.fact(), UBUNTU2204).diff();
+    Change builtin = Fixtures.of(a, p).loaded("nouveau").kernels(UBUNTU2204).diff();
     assertThat(builtin.blockers()).isEmpty();
     assertThat(builtin.changes()).isFalse();
-    Change missing = Fixtures.of(a, p).loaded("nouveau").cmd((dev.plumb.facts.Fact.Command) GpuFacts.BUILTIN.fact(), "").diff();
+    Change missing = Fixtures.of(a, p).loaded("nouveau").kernels("").diff();
     assertThat(missing.changes() || !missing.blockers().isEmpty()).isTrue();
   }
 
   @Test
   void builtinListedNowhere_isNotAssumed() {
-    assertThat(GpuFacts.parseBuiltin("").next()).isEmpty();
-    assertThat(new KernelModule().facts(Fixtures.params(new KernelModule(), Map.of("name", "vfio")))).contains(GpuFacts.BUILTIN.fact());
+    NextKernel none = NextKernel.parse("");
+    assertThat(none.builtinOf(none.next())).isEmpty();
+    assertThat(new KernelModule().facts(Fixtures.params(new KernelModule(), Map.of("name", "vfio")))).contains(NextKernel.FACT.fact());
   }
 }

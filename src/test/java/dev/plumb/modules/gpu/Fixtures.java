@@ -62,6 +62,26 @@ final class Fixtures {
     return cmd(fact, 0, out);
   }
 
+  /** {@link NextKernel#FACT}'s output, as {@link #kernels(String, String)} writes it. */
+  Fixtures kernels(String output) {
+    return cmd((Fact.Command) NextKernel.FACT.fact(), output);
+  }
+
+  /**
+   * What {@link NextKernel#FACT} prints for a host running {@code running} whose boot loader
+   * (grubby) starts {@code next} (null: no boot loader entry read), headers installed for both.
+   */
+  static String kernels(String running, String next) {
+    StringBuilder out = new StringBuilder("running " + running + "\n");
+    if (next != null) {
+      out.append("tool grubby\ngrubby /boot/vmlinuz-").append(next).append("\n");
+    }
+    for (String k : next == null || next.equals(running) ? List.of(running) : List.of(running, next)) {
+      out.append("kernel ").append(k).append("\nheaders ").append(k).append("\n");
+    }
+    return out.toString();
+  }
+
   Fixtures tools(String... names) {
     return cmd(GpuFacts.TOOLS, String.join("\n", names) + "\n");
   }

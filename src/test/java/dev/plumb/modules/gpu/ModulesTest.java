@@ -136,8 +136,7 @@ class ModulesTest {
   @Test
   void initramfs_el9PendingKernel_rebuildsTheOneGrubbyBootsNext() {
     Change c = Fixtures.of(INITRAMFS, Map.of()).tools("grubby", "dracut")
-        .cmd(KernelCmdline.GRUBBY, "index=0\nkernel=\"/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\"\nargs=\"ro quiet\"\n")
-        .cmd(NvidiaDriver.KERNEL, "5.14.0-362.8.1.el9_3.x86_64\nheaders\n").diff();
+        .kernels(Fixtures.kernels("5.14.0-362.8.1.el9_3.x86_64", "5.14.0-427.13.1.el9_4.x86_64")).diff();
     assertThat(Fixtures.shown(c)).containsExactly("dracut -f --kver 5.14.0-427.13.1.el9_4.x86_64");
     assertThat(c.notes()).containsExactly("the next boot starts kernel 5.14.0-427.13.1.el9_4.x86_64 (running "
         + "5.14.0-362.8.1.el9_3.x86_64): its initramfs is the one rebuilt");
@@ -146,14 +145,13 @@ class ModulesTest {
   @Test
   void initramfs_debianPendingKernel_rebuildsTheFirstGrubEntrysKernel() {
     Change c = Fixtures.of(INITRAMFS, Map.of()).tools("update-grub", "update-initramfs")
-        .file(KernelCmdline.GRUB_CFG, "menuentry 'Ubuntu' {\n\tlinux\t/boot/vmlinuz-4.4.0-210-generic root=UUID=ab ro quiet\n}\n")
-        .cmd(NvidiaDriver.KERNEL, "4.4.0-31-generic\nheaders\n").diff();
+        .kernels("running 4.4.0-31-generic\ntool update-grub\ncfg /boot/grub/grub.cfg /boot/vmlinuz-4.4.0-210-generic\n").diff();
     assertThat(Fixtures.shown(c)).containsExactly("update-initramfs -u -k 4.4.0-210-generic");
   }
 
   @Test
   void initramfs_noBootLoaderEntry_rebuildsTheRunningKernels() {
-    Change c = Fixtures.of(INITRAMFS, Map.of()).tools("dracut").cmd(NvidiaDriver.KERNEL, "3.10.0-1160.el7.x86_64\n").diff();
+    Change c = Fixtures.of(INITRAMFS, Map.of()).tools("dracut").kernels("running 3.10.0-1160.el7.x86_64\n").diff();
     assertThat(Fixtures.shown(c)).containsExactly("dracut -f --kver 3.10.0-1160.el7.x86_64");
     assertThat(c.notes()).isEmpty();
   }

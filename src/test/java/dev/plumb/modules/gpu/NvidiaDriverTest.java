@@ -34,13 +34,13 @@ class NvidiaDriverTest {
     return f
         .cmd(NvidiaDriver.MODINFO, 1, "")
         .cmd(NvidiaDriver.SMI, 1, "")
-        .cmd(NvidiaDriver.KERNEL, "4.4.0-31-generic\nheaders\n")
+        .kernels(Fixtures.kernels("4.4.0-31-generic", null))
         .tools("gcc", "update-initramfs", "dkms", "modprobe")
         .loaded("vfio");
   }
 
   static Fixtures converged(Map<String, Object> p) {
-    return fresh(p).cmd(NvidiaDriver.MODINFO, "367.35\n")
+    return fresh(p).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 367.35\n")
         .cmd(NvidiaDriver.SMI, "367.35, 00000000:42:00.0\n")
         .cmd(NvidiaDriver.DKMS, "nvidia/367.35, 4.4.0-31-generic, x86_64: installed\n")
         .file(NvidiaDriver.UVM_FILE, NvidiaDriver.UVM_CONTENT)
@@ -82,7 +82,8 @@ class NvidiaDriverTest {
     Change c = fresh(params()).diff();
     assertThat(c.action()).isEqualTo(Action.RUN);
     assertThat(c.label()).isEqualTo(Label.OBSERVED);
-    assertThat(c.takesEffect()).isEqualTo(TakesEffect.AFTER_REBOOT);
+    assertThat(c.takesEffect()).as("the installer loads the module it built for the running kernel").isEqualTo(TakesEffect.NOW);
+    assertThat(c.rebootPending()).isFalse();
     assertThat(c.blockers()).isEmpty();
     List<String> shown = Fixtures.shown(c);
     assertThat(shown.get(0)).isEqualTo("sh " + RUN + " -a --dkms -Z -s");
@@ -129,28 +130,33 @@ class NvidiaDriverTest {
 
   @Test
   void newerInstalled_blocksUnlessAllowed() {
-    Fixtures f = converged(params()).cmd(NvidiaDriver.MODINFO, "375.26\n").cmd(NvidiaDriver.SMI, "375.26, 00000000:42:00.0\n");
+    Fixtures f = converged(params()).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 375.26\n").cmd(NvidiaDriver.SMI, "375.26, 00000000:42:00.0\n");
     assertThat(f.diff().blockers()).containsExactly("would downgrade 375.26 → 367.35; set allow_downgrade: true");
-    Change allowed = converged(params("allow_downgrade", true)).cmd(NvidiaDriver.MODINFO, "375.26\n").diff();
+    Change allowed = converged(params("allow_downgrade", true)).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 375.26\n").diff();
     assertThat(allowed.blockers()).isEmpty();
     assertThat(Fixtures.shown(allowed).get(0)).startsWith("sh " + RUN);
-    assertThat(allowed.rebootPending()).isTrue();
+    assertThat(allowed.rebootPending()).as("the installer unloads 375.26 and loads 367.35").isFalse();
   }
 
   @Test
-  void olderInstalled_upgrades_withoutLoadingUvmAgainstOldModule() {
-    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").cmd(NvidiaDriver.SMI, "361.45, 00000000:42:00.0\n")
-        .loaded("nvidia").diff();
-    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a --dkms -Z -s", "update-initramfs -u -k 4.4.0-31-generic");
-    assertThat(c.notes()).contains("loaded 361.45 until reboot");
+  void olderInstalledAndLoaded_nobodyUsesIt_theInstallerSwapsTheModule_thenUvmLoadsAgainstTheNewOne() {
+    // The installer unloads nvidia-uvm and nvidia (nothing uses them) and ends loading the new nvidia.
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 361.45\n").cmd(NvidiaDriver.SMI, "361.45, 00000000:42:00.0\n")
+        .loaded("nvidia", "nvidia_uvm").cmd(NvidiaDriver.USERS, "refcnt 1\nholder nvidia_uvm\nlsof\n").diff();
+    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a --dkms -Z -s", "update-initramfs -u -k 4.4.0-31-generic",
+        "modprobe nvidia-uvm");
+    assertThat(c.takesEffect()).isEqualTo(TakesEffect.NOW);
+    assertThat(c.rebootPending()).isFalse();
+    assertThat(c.notes()).noneMatch(n -> n.contains("until reboot"));
   }
 
   @Test
   void preconditions_blockers() {
-    Change c = fresh(params()).cmd(NvidiaDriver.KERNEL, "4.4.0-31-generic\n").tools("update-initramfs")
+    Change c = fresh(params()).kernels("running 4.4.0-31-generic\nkernel 4.4.0-31-generic\n").tools("update-initramfs")
         .loaded("nouveau").cmd(NvidiaDriver.shaFact(RUN), "b".repeat(64) + "  " + RUN + "\n").diff();
     assertThat(c.blockers()).containsExactly(
-        "kernel headers missing: /lib/modules/4.4.0-31-generic/build; install linux-headers-4.4.0-31-generic",
+        "kernel headers missing: /lib/modules/4.4.0-31-generic/build; install linux-headers-4.4.0-31-generic"
+            + " (kernel-devel-4.4.0-31-generic on EL)",
         "no C compiler (cc or gcc) on PATH: the installer builds the kernel module; install gcc and make",
         "nouveau is loaded: blacklist it (module_blacklist) and reboot first; the installer would stop",
         "installer " + RUN + " has sha256 " + "b".repeat(64) + ", the playbook says " + SHA);
@@ -218,7 +224,7 @@ class NvidiaDriverTest {
 
   @Test
   void upgradeOverADriverInUse_blocksNamingTheProcesses() {
-    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").cmd(NvidiaDriver.SMI, "361.45, 00000000:42:00.0\n")
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 361.45\n").cmd(NvidiaDriver.SMI, "361.45, 00000000:42:00.0\n")
         .cmd(NvidiaDriver.USERS, "refcnt 3\nholder nvidia_uvm\nlsof\np4242\ncpython3\nf5\nf6\np977\ncnvidia-persistenced\nf3\n")
         .diff();
     assertThat(c.blockers()).singleElement().asString().isEqualTo("the loaded nvidia module is in use by python3 (pid 4242), "
@@ -227,14 +233,14 @@ class NvidiaDriverTest {
 
   @Test
   void upgradeOverADriverInUse_withoutLsof_blocksOnTheRefcount() {
-    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").loaded("nvidia", "nvidia_uvm")
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 361.45\n").loaded("nvidia", "nvidia_uvm")
         .cmd(NvidiaDriver.USERS, "refcnt 2\nholder nvidia_uvm\n").diff();
     assertThat(c.blockers()).singleElement().asString().contains("refcount 2, holders 1; install lsof");
   }
 
   @Test
   void upgradeOverALoadedDriverNobodyUses_runsTheInstaller() {
-    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "361.45\n").loaded("nvidia", "nvidia_uvm")
+    Change c = converged(params()).cmd(NvidiaDriver.MODINFO, "4.4.0-31-generic 361.45\n").loaded("nvidia", "nvidia_uvm")
         .cmd(NvidiaDriver.USERS, "refcnt 1\nholder nvidia_uvm\nlsof\n").diff();
     assertThat(c.blockers()).isEmpty();
     assertThat(Fixtures.shown(c).get(0)).isEqualTo("sh " + RUN + " -a --dkms -Z -s");
@@ -247,11 +253,57 @@ class NvidiaDriverTest {
     assertThat(c.notes()).anySatisfy(n -> assertThat(n).startsWith("installed 367.35 but not loaded"));
   }
 
+  static final String EL9_RUNNING = "5.14.0-362.8.1.el9_3.x86_64";
+  static final String EL9_NEXT = "5.14.0-427.13.1.el9_4.x86_64";
+
+  static Fixtures pendingKernel(Map<String, Object> p) {
+    return fresh(p).tools("gcc", "dracut", "grubby", "dkms").kernels(Fixtures.kernels(EL9_RUNNING, EL9_NEXT));
+  }
+
   @Test
-  void pendingKernel_initramfsOfTheNextKernel() {
-    Change c = fresh(params()).tools("gcc", "dracut", "grubby")
-        .cmd(KernelCmdline.GRUBBY, "index=0\nkernel=\"/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\"\nargs=\"ro\"\n")
-        .cmd(NvidiaDriver.KERNEL, "5.14.0-362.8.1.el9_3.x86_64\nheaders\n").diff();
-    assertThat(Fixtures.shown(c)).contains("dracut -f --kver 5.14.0-427.13.1.el9_4.x86_64");
+  void pendingKernel_fresh_buildsForTheRunningKernelThenWithDkmsForTheOneThatBootsNext() {
+    Change c = pendingKernel(params()).diff();
+    assertThat(c.blockers()).isEmpty();
+    assertThat(Fixtures.shown(c)).startsWith("sh " + RUN + " -a --dkms -Z -s", "dkms install -m nvidia -v 367.35 -k " + EL9_NEXT,
+        "dracut -f --kver " + EL9_NEXT);
+    assertThat(c.takesEffect()).as("the next boot's module is used after the reboot").isEqualTo(TakesEffect.AFTER_REBOOT);
+    assertThat(c.notes()).contains("the next boot starts kernel " + EL9_NEXT + " (running " + EL9_RUNNING + "): the module is built for it too");
+  }
+
+  @Test
+  void pendingKernel_withoutDkms_theInstallersKernelModuleOnlyForTheNextKernel() {
+    Change c = pendingKernel(params("dkms", false, "uvm", false)).diff();
+    assertThat(Fixtures.shown(c)).containsExactly("sh " + RUN + " -a -Z -s",
+        "sh " + RUN + " -a -s --kernel-module-only --kernel-name=" + EL9_NEXT, "dracut -f --kver " + EL9_NEXT);
+  }
+
+  @Test
+  void pendingKernel_installedForTheRunningKernelOnly_isNotConverged_buildsForTheNextOne() {
+    // The bug: modinfo of the running kernel said 367.35, and the next boot had no nvidia module.
+    Change c = pendingKernel(params()).cmd(NvidiaDriver.MODINFO, EL9_RUNNING + " 367.35\n")
+        .file(NvidiaDriver.PROC_VERSION, "NVRM version: NVIDIA UNIX x86_64 Kernel Module  367.35  Tue\n").loaded("nvidia").diff();
+    assertThat(c.action()).isEqualTo(Action.RUN);
+    assertThat(c.before()).startsWith("not installed");
+    assertThat(Fixtures.shown(c)).startsWith("dkms install -m nvidia -v 367.35 -k " + EL9_NEXT, "dracut -f --kver " + EL9_NEXT);
+    assertThat(Fixtures.shown(c)).noneMatch(x -> x.startsWith("sh "));
+  }
+
+  @Test
+  void pendingKernel_installedForTheNextKernel_converged() {
+    Change c = pendingKernel(params()).cmd(NvidiaDriver.MODINFO, EL9_RUNNING + " 367.35\n" + EL9_NEXT + " 367.35\n")
+        .cmd(NvidiaDriver.DKMS, "nvidia/367.35, " + EL9_NEXT + ", x86_64: installed\n")
+        .file(NvidiaDriver.PROC_VERSION, "NVRM version: NVIDIA UNIX x86_64 Kernel Module  367.35  Tue\n")
+        .file(NvidiaDriver.UVM_FILE, NvidiaDriver.UVM_CONTENT).loaded("nvidia", "nvidia_uvm").diff();
+    assertThat(c.action()).isEqualTo(Action.NONE);
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.notes()).isEmpty();
+  }
+
+  @Test
+  void pendingKernel_noHeadersForTheNextKernel_blocks() {
+    Change c = pendingKernel(params()).kernels("running " + EL9_RUNNING + "\ntool grubby\ngrubby /boot/vmlinuz-" + EL9_NEXT
+        + "\nkernel " + EL9_RUNNING + "\nheaders " + EL9_RUNNING + "\nkernel " + EL9_NEXT + "\n").diff();
+    assertThat(c.blockers()).containsExactly("kernel headers missing: /lib/modules/" + EL9_NEXT + "/build; install linux-headers-"
+        + EL9_NEXT + " (kernel-devel-" + EL9_NEXT + " on EL)");
   }
 }
