@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * {@code cuda_toolkit}: the CUDA toolkit (no driver: that is nvidia_driver's job) installed with its
  * runfile, and its patches, each applied once and recorded in a marker file under the toolkit dir.
  * Declare it after nvidia_driver.
+ *
+ * <p>One class although over 250 lines: the toolkit and its patches are one install (a patch
+ * needs the toolkit's directory and version, and is recorded beside it), planned as one change
+ * with one set of preconditions (the installers' checksums, Perl for CUDA 8).
  */
 public final class CudaToolkit implements Module {
   static final String MARKER = ".plumb-patches";

@@ -24,6 +24,12 @@ import java.util.Set;
 /**
  * {@code nvidia_driver}: the NVIDIA kernel driver at one version, installed with NVIDIA's .run
  * installer only when the installed version differs, plus nvidia-uvm loaded now and at boot.
+ *
+ * <p>One class although over 250 lines: its parts (the installed and loaded versions, the install
+ * commands for the running and the next kernel, the preconditions as blockers, nvidia-uvm) decide
+ * one change together, each reading what the others conclude (whether the module is swapped now,
+ * whether a reboot is pending); the parsers are apart already, in {@link NvidiaFacts} and
+ * {@link NextKernel}.
  */
 public final class NvidiaDriver implements Module {
   /**
