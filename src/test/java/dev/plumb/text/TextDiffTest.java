@@ -59,10 +59,13 @@ public class TextDiffTest {
     assertThat(TextDiff.unified("/f", "a\n", "a\n")).isEmpty();
   }
 
+  // The hunks are checked through patch(), the unredacted form of the same diff: unified() prints a
+  // credential line's value as "(sensitive)" by design (a generated "PW : !" is one), so what it
+  // prints does not apply; that redaction has its own tests.
   @Test
   void applyingTheDiff_givesAfter() {
     qt().withExamples(400).forAll(texts(), texts())
-        .checkAssert((before, after) -> assertThat(apply(before, TextDiff.unified("/f", before, after))).isEqualTo(after));
+        .checkAssert((before, after) -> assertThat(apply(before, TextDiff.patch("f", before, after))).isEqualTo(after));
   }
 
   @Test
@@ -79,7 +82,7 @@ public class TextDiffTest {
             }
           }
           String after = String.join("\n", lines) + (lines.isEmpty() || Math.floorMod(edits.size(), 2) == 0 ? "" : "\n");
-          assertThat(apply(before, TextDiff.unified("/f", before, after))).isEqualTo(after);
+          assertThat(apply(before, TextDiff.patch("f", before, after))).isEqualTo(after);
         });
   }
 
