@@ -26,6 +26,11 @@ import java.util.Set;
 /**
  * {@code kernel_cmdline}: tokens on the kernel command line, converged in three places kept apart:
  * configured (/etc/default/grub, grub.d), next boot (grub.cfg or grubby) and running (/proc/cmdline).
+ *
+ * <p>One class over 250 lines because the three places are one decision: which files are edited
+ * depends on whether grubby owns the next boot, and whether grub.cfg is regenerated depends on both
+ * the edit and the next boot's line; pci_passthrough converges its vfio-pci.ids= through
+ * {@link #converge}, so the grub files are edited one way only.
  */
 public final class KernelCmdline implements Module {
   static final String DEFAULT_GRUB = "/etc/default/grub";

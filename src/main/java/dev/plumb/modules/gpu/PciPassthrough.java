@@ -25,6 +25,11 @@ import java.util.TreeSet;
  * {@code pci_passthrough}: a GPU, every function of its slot and every device of its IOMMU group
  * (bridges aside) bound to vfio-pci at boot, through a modprobe.d file (ids and softdeps) and a
  * modules-load.d file.
+ *
+ * <p>One class over 250 lines because the devices it picks (the slot's functions, the IOMMU group,
+ * an identical card kept on the host) decide every file it writes (ids or driver_override,
+ * softdeps, or vfio-pci.ids= on the command line where vfio-pci is built in): the refusals and the
+ * writing read one view of the host's PCI tree.
  */
 public final class PciPassthrough implements Module {
   static final String DEFAULT_FILE = "/etc/modprobe.d/vfio.conf";
