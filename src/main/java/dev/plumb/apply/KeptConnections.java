@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A connector that keeps one connection per host open across runs (plumb watch): a run's
  * {@code close()} leaves it open, and the next run's facts cost one exec and no handshake. A
  * connection that broke (lost, unreachable) is dropped and closed, so the next open connects anew
- * (after a reboot, an sshd restart).
+ * (after a reboot, an sshd restart). A kept connection found dead by a run's first exec (sshd
+ * restarted since the last run) is opened anew and that exec tried once more, so a restart is not an
+ * outage: a run's first exec is its fact read, which changes nothing on the host.
  */
 public final class KeptConnections implements Connector, AutoCloseable {
   private final Connector opener;
@@ -28,16 +30,21 @@ public final class KeptConnections implements Connector, AutoCloseable {
   @Override
   public Connection open(Host host) throws TransportException {
     Connection c = open.get(host.name());
-    if (c == null) {
-      c = opener.open(host);
-      handshakes.incrementAndGet();
-      Connection raced = open.putIfAbsent(host.name(), c);
-      if (raced != null) {
-        c.close();
-        c = raced;
-      }
+    if (c != null) {
+      return new Kept(host, c, true);
     }
-    return new Kept(host.name(), c);
+    return new Kept(host, connect(host), false);
+  }
+
+  private Connection connect(Host host) throws TransportException {
+    Connection c = opener.open(host);
+    handshakes.incrementAndGet();
+    Connection raced = open.putIfAbsent(host.name(), c);
+    if (raced != null) {
+      c.close();
+      return raced;
+    }
+    return c;
   }
 
   /** Connections opened so far (each an SSH handshake); for the watch's report and benchmarks. */
@@ -74,12 +81,15 @@ public final class KeptConnections implements Connector, AutoCloseable {
 
   /** A run's view of a kept connection: closing it keeps it; a break drops it. */
   private final class Kept implements Connection {
-    private final String name;
-    private final Connection inner;
+    private final Host target;
+    private Connection inner;
+    /** Held from an earlier run and not used yet by this one: it may have died in between. */
+    private boolean untried;
 
-    Kept(String name, Connection inner) {
-      this.name = name;
+    Kept(Host target, Connection inner, boolean reused) {
+      this.target = target;
       this.inner = inner;
+      this.untried = reused;
     }
 
     @Override
@@ -89,16 +99,22 @@ public final class KeptConnections implements Connector, AutoCloseable {
 
     @Override
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException {
+      boolean first = untried;
+      untried = false;
       try {
         return inner.exec(command, stdin, timeout);
       } catch (TransportException e) {
-        broken(e);
-        throw e;
+        if (!broken(e) || !first) {
+          throw e;
+        }
       }
+      inner = connect(target);
+      return exec(command, stdin, timeout);
     }
 
     @Override
     public Held hold(String command, byte[] stdin) throws TransportException {
+      untried = false;
       try {
         return inner.hold(command, stdin);
       } catch (TransportException e) {
@@ -107,12 +123,15 @@ public final class KeptConnections implements Connector, AutoCloseable {
       }
     }
 
-    private void broken(TransportException e) {
+    /** Drops the connection when {@code e} says it broke; whether it did. */
+    private boolean broken(TransportException e) {
       if (e.kind() == TransportException.Kind.LOST || e.kind() == TransportException.Kind.UNREACHABLE) {
-        if (open.remove(name, inner)) {
+        if (open.remove(target.name(), inner)) {
           inner.close();
         }
+        return true;
       }
+      return false;
     }
 
     @Override

@@ -40,12 +40,16 @@ import picocli.CommandLine.Option;
  * playbook; what changed is classed rollout), keeps the last good load when the input breaks, and
  * backs off from unreachable hosts. SIGTERM lets the steps under way finish and leaves the rest;
  * SIGHUP reloads.
+ *
+ * <p>Over 250 lines as one class because what remains here is the loop and the state its cycles
+ * share (backoff, boot ids, the signal flags); the input and its reloads ({@link WatchInput}), the
+ * upstream ({@link Upstream}), kept connections and the metrics server are classes of their own.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = {
       "Check and correct the hosts every interval, over SSH connections kept open, recording each cycle",
-      "in the ledger. Reloads when the repository's HEAD moves (or on SIGHUP); SIGTERM finishes the steps",
-      "under way and exits 0."
+      "in the ledger. Reloads when the repository's HEAD moves (or on SIGHUP; --fetch: when its upstream",
+      "moves); SIGTERM finishes the steps under way and exits 0."
     },
     footer = {"", "Examples:",
       "  plumb watch -i inventories/prod.yml playbooks/gpu-hypervisor.yml --every 10m --jitter 1m --only drift",
@@ -77,6 +81,10 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT",
       description = "Serve the Prometheus metrics of the last cycle at http://ADDR:PORT/metrics.")
   String metricsListen;
+
+  @Option(names = "--fetch",
+      description = "Follow the checkout's upstream: fetch it each cycle and fast-forward the checkout (never merges).")
+  boolean fetch;
 
   @Option(names = "--no-record", description = "Do not record the cycles in the ledger.")
   boolean noRecord;
@@ -118,11 +126,10 @@ final class WatchCommand implements Callable<Integer> {
       err.println("plumb: " + e.getMessage());
       return 1;
     }
-    Session session = Session.load(common, err);
-    if (session == null) {
+    WatchInput input = WatchInput.load(common, fetch, err);
+    if (input == null) {
       return 1;
     }
-    Optional<String> commit = Recorder.headCommit(common.playbook);
     WatchMetrics metrics = null;
     if (metricsListen != null) {
       Matcher m = LISTEN.matcher(metricsListen);
@@ -137,29 +144,18 @@ final class WatchCommand implements Callable<Integer> {
       err.println("plumb watch: metrics at http://" + metricsListen + "/metrics");
     }
     installSignals();
-    KeptConnections kept = new KeptConnections(session.connector());
+    KeptConnections kept = new KeptConnections(input.session().connector());
     Map<String, Backoff> backoff = new HashMap<>();
     Map<String, String> bootIds = new HashMap<>();
     try {
       for (int cycle = 1; !stopping; cycle++) {
         Instant started = Instant.now();
-        Optional<String> head = Recorder.headCommit(common.playbook);
-        if (reloadAsked || !head.equals(commit)) {
-          String why = reloadAsked ? "SIGHUP" : "the repository moved to " + head.map(WatchCommand::shortId).orElse("(unreadable)");
-          reloadAsked = false;
-          Session next = head.isPresent() || !commit.isPresent() ? Session.load(common, err) : null;
-          if (next == null) {
-            err.println("plumb watch: " + why + ": the input could not be loaded; keeping the last good load"
-                + commit.map(c -> " (commit " + shortId(c) + ")").orElse(""));
-          } else {
-            session = next;
-            commit = head;
-            kept.retain(session.catalog().hosts().stream().map(h -> h.host().name()).collect(Collectors.toSet()));
-            err.println("plumb watch: reloaded (" + why + "); what changed is classed rollout");
-          }
-          err.flush();
+        boolean asked = reloadAsked;
+        reloadAsked = false;
+        if (input.refresh(asked, err)) {
+          kept.retain(names(input.session().catalog()));
         }
-        runCycle(cycle, session, kept, base, backoff, bootIds, metrics, out, err);
+        runCycle(cycle, input.session(), input.current(), kept, base, backoff, bootIds, metrics, out, err);
         if (cycles > 0 && cycle >= cycles) {
           break;
         }
@@ -177,7 +173,7 @@ final class WatchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void runCycle(int cycle, Session session, KeptConnections kept, RunOptions base, Map<String, Backoff> backoff,
+  private void runCycle(int cycle, Session session, boolean recordable, KeptConnections kept, RunOptions base, Map<String, Backoff> backoff,
       Map<String, String> bootIds, WatchMetrics metrics, PrintWriter out, PrintWriter err) {
     long start = System.nanoTime();
     Instant now = Instant.now();
@@ -242,7 +238,7 @@ final class WatchCommand implements Callable<Integer> {
       metrics.record(MetricsOutput.figures(report, exit, Instant.now()),
           all.hosts().stream().map(h -> h.host().name()).collect(Collectors.toSet()));
     }
-    if (!noRecord && Recorder.inRepository(common.playbook) && !results.isEmpty()) {
+    if (!noRecord && recordable && Recorder.inRepository(common.playbook) && !results.isEmpty()) {
       Recorder.Renderings renderings = new Recorder.Renderings(secrets.redact(new JsonRenderer().render(report, exit)),
           secrets.redact(new TextRenderer(new Style(false)).render(report)),
           secrets.redact(new MarkdownRenderer().render(report)),
@@ -270,10 +266,6 @@ final class WatchCommand implements Callable<Integer> {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofHours(n);
     };
-  }
-
-  private static String shortId(String commit) {
-    return commit.length() > 10 ? commit.substring(0, 10) : commit;
   }
 
   private void sleepUntil(Instant when) {
