@@ -9,9 +9,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,20 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * written).
  */
 class AdoptIT {
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
   @TempDir static Path repo;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(1);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private static final String PLAY = """
       - hosts: hypervisors

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentIT {
   private static final String PASSPHRASE = "agent-it-passphrase-7";
 
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
   @TempDir static Path dir;
   private static Path inventory;
   private static Path playbook;
@@ -30,7 +30,6 @@ class AgentIT {
 
   @BeforeAll
   static void up() throws Exception {
-    lab = Lab.up(1);
     key = dir.resolve("operator_ed25519");
     SshAgentProcess.keygen(key, "ed25519", PASSPHRASE, "operator@agent-it");
     String pub = Files.readString(Path.of(key + ".pub")).trim();
@@ -50,13 +49,6 @@ class AgentIT {
               name: logged-in-with-the-agent
         """);
     Files.createDirectories(dir.resolve("home"));
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
   }
 
   /** bin/plumb with only the agent: a home without ~/.ssh, so no default key is found either. */

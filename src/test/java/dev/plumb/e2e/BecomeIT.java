@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,14 +20,13 @@ class BecomeIT {
   private static final String ALICE_PW = "alice-pw-1234";
   private static final String BOB_PW = "bob-pw-5678";
 
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
   @TempDir static Path dir;
   private static Path inventory;
   private static Path playbook;
 
   @BeforeAll
   static void up() throws Exception {
-    lab = Lab.up(1);
     lab.exec("lab01", "sh", "-c", String.join(" && ",
         "echo '127.0.0.1 lab01' >> /etc/hosts",
         "useradd -m -s /bin/sh alice", "useradd -m -s /bin/sh bob",
@@ -58,13 +57,6 @@ class BecomeIT {
                 content: "GRUB_DEFAULT=0\\n"
                 mode: "0644"
         """);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
   }
 
   @Test

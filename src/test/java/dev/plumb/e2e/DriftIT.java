@@ -6,9 +6,8 @@ import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,20 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that changes the declaration is a rollout, and {@code --only drift} leaves it for a reviewed apply.
  */
 class DriftIT {
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
   @TempDir static Path repo;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(1);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private static final String PLAY =
       """

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,20 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the link stays a link.
  */
 class FileLinkIT {
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
   @TempDir static Path dir;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(1);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private static final String PLAY =
       """

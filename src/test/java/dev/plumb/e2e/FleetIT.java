@@ -6,11 +6,10 @@ import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 4 on a fleet of ten lab hosts: plan / check / apply of gpu-hypervisor.yml without a
@@ -29,21 +28,8 @@ class FleetIT {
       softdep snd_hda_intel pre: vfio-pci
       """;
 
-  private static Lab lab;
-  private static String inventory;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(10); // fresh: every host starts unconverged
-    inventory = lab.inventory().toString();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
+  @RegisterExtension static final Lab lab = Lab.fresh(10); // fresh: every host starts unconverged
+  private static final String inventory = lab.inventory().toString();
 
   private static boolean dirty; // a test ran: hosts are no longer fresh
 

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,26 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GpuHostShapesIT {
   private static final String HYPERVISOR = "playbooks/gpu-hypervisor.yml";
 
-  private static Lab lab;
-  private static String inventory;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(1);
-    inventory = lab.inventory().toString();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
-
-  private static String driver(String host, String address) {
-    String link = lab.exec(host, "sh", "-c", "readlink /sys/bus/pci/devices/" + address + "/driver || true").strip();
-    return link.substring(link.lastIndexOf('/') + 1);
-  }
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
+  private static final String inventory = lab.inventory().toString();
 
   private static Plumb apply(String host, String... extra) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("apply", "--format", "json", "--reboot", "if-needed",
@@ -81,8 +62,8 @@ class GpuHostShapesIT {
       assertThat(lab.exec(host, "cat", "/proc/cmdline").strip().split(" "))
           .contains("intel_iommu=on", "iommu=pt", "vfio-pci.ids=10de:10f0,10de:1b80");
       assertThat(lab.exec(host, "cat", "/etc/modprobe.d/vfio.conf")).doesNotContain("options vfio-pci");
-      assertThat(driver(host, "0000:42:00.0")).as("GPU driver").isEqualTo("vfio-pci");
-      assertThat(driver(host, "0000:42:00.1")).as("audio driver").isEqualTo("vfio-pci");
+      assertThat(lab.driver(host, "0000:42:00.0")).as("GPU driver").isEqualTo("vfio-pci");
+      assertThat(lab.driver(host, "0000:42:00.1")).as("audio driver").isEqualTo("vfio-pci");
       assertThat(lab.exec(host, "cat", "/proc/modules")).as("built-in modules are not in /proc/modules").doesNotContain("vfio");
 
       secondApplyRunsNothing(host);
@@ -110,8 +91,8 @@ class GpuHostShapesIT {
     lab.set(host, "card=turing");
     try {
       lab.reset(host);
-      assertThat(driver(host, "0000:42:00.2")).as("USB function at fresh").isEqualTo("xhci_hcd");
-      assertThat(driver(host, "0000:42:00.3")).as("UCSI function at fresh").isEqualTo("nvidia-gpu");
+      assertThat(lab.driver(host, "0000:42:00.2")).as("USB function at fresh").isEqualTo("xhci_hcd");
+      assertThat(lab.driver(host, "0000:42:00.3")).as("UCSI function at fresh").isEqualTo("nvidia-gpu");
 
       Plumb apply = apply(host, "gpu_device=1e87");
       assertThat(apply.exit()).as(apply.toString()).isZero();
@@ -120,7 +101,7 @@ class GpuHostShapesIT {
           .contains("options vfio-pci ids=10de:10f8,10de:1ad8,10de:1ad9,10de:1e87",
               "softdep xhci_pci pre: vfio-pci", "softdep i2c_nvidia_gpu pre: vfio-pci");
       for (String function : new String[] {"0000:42:00.0", "0000:42:00.1", "0000:42:00.2", "0000:42:00.3"}) {
-        assertThat(driver(host, function)).as("driver of " + function).isEqualTo("vfio-pci");
+        assertThat(lab.driver(host, function)).as("driver of " + function).isEqualTo("vfio-pci");
       }
 
       secondApplyRunsNothing(host, "gpu_device=1e87");
@@ -141,7 +122,7 @@ class GpuHostShapesIT {
           "0000:00:1f.6 8086:15b8 [0200] (e1000e)");
       assertThat(lab.exec(host, "sh", "-c", "cat /etc/modprobe.d/vfio.conf 2>/dev/null || echo none")).isEqualTo("none\n");
       assertThat(lab.reboots(host)).as("at most the one reboot the other resources need").isLessThanOrEqualTo(1);
-      assertThat(driver(host, "0000:00:1f.6")).as("the NIC's driver").isEqualTo("e1000e");
+      assertThat(lab.driver(host, "0000:00:1f.6")).as("the NIC's driver").isEqualTo("e1000e");
     } finally {
       lab.set(host, "acs=on");
     }
@@ -171,10 +152,10 @@ class GpuHostShapesIT {
       assertThat(apply.exit()).as(apply.toString()).isZero();
       assertThat(lab.reboots(host)).as("reboots").isEqualTo(1);
       assertThat(lab.exec(host, "cat", "/etc/modprobe.d/vfio.conf")).doesNotContain("options vfio-pci").contains("driver_override");
-      assertThat(driver(host, "0000:43:00.0")).as("the guest's card").isEqualTo("vfio-pci");
-      assertThat(driver(host, "0000:43:00.1")).as("the guest's card's audio").isEqualTo("vfio-pci");
-      assertThat(driver(host, "0000:42:00.0")).as("the card kept on the host").isEqualTo("nouveau");
-      assertThat(driver(host, "0000:42:00.1")).as("its audio").isEqualTo("snd_hda_intel");
+      assertThat(lab.driver(host, "0000:43:00.0")).as("the guest's card").isEqualTo("vfio-pci");
+      assertThat(lab.driver(host, "0000:43:00.1")).as("the guest's card's audio").isEqualTo("vfio-pci");
+      assertThat(lab.driver(host, "0000:42:00.0")).as("the card kept on the host").isEqualTo("nouveau");
+      assertThat(lab.driver(host, "0000:42:00.1")).as("its audio").isEqualTo("snd_hda_intel");
 
       Plumb again = Plumb.run(args);
       assertThat(again.exit()).as(again.toString()).isZero();

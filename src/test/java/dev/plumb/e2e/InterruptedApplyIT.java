@@ -11,9 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 10, "a host broken for good": an apply killed with SIGKILL (the test-only
@@ -26,21 +25,8 @@ class InterruptedApplyIT {
   private static final int BOUNDARIES = 7;
   private static final String INITRD = "/boot/initrd.img-4.4.0-31-generic";
 
-  private static Lab lab;
-  private static String inventory;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(BOUNDARIES + 2);
-    inventory = lab.inventory().toString();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
+  @RegisterExtension static final Lab lab = Lab.fresh(BOUNDARIES + 2);
+  private static final String inventory = lab.inventory().toString();
 
   /** bin/plumb apply on one host, killed at step boundary {@code boundary} (0: not killed). */
   private static Plumb applyKilledAt(String host, int boundary) {

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,23 +46,14 @@ class LeaseIT {
             name: rebuild-initramfs
       """;
 
-  private static Lab lab;
-  private static String inventory;
+  @RegisterExtension static final Lab lab = Lab.fresh(5);
+  private static final String inventory = lab.inventory().toString();
   @TempDir static Path dir;
   private static Path playbook;
 
   @BeforeAll
   static void up() throws IOException {
-    lab = Lab.up(5);
-    inventory = lab.inventory().toString();
     playbook = Files.writeString(dir.resolve("lease.yml"), PLAYBOOK);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
   }
 
   @BeforeEach

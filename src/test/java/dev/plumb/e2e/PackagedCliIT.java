@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged entry point users run, {@code bin/plumb} (target/plumb.jar, built by {@code
@@ -22,20 +22,12 @@ class PackagedCliIT {
   private static final List<String> AS_NOBODY =
       List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--");
 
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(2);
   private static Path root;
 
   @BeforeAll
   static void up() {
-    lab = Lab.up(2);
     root = lab.root();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
   }
 
   @Test

@@ -3,11 +3,9 @@ package dev.plumb.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,19 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * profile}) are ShippedPlaybooksOnProfilesIT's.
  */
 class ProfilesIT {
-  private static Lab lab;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(1);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
 
   @Test
   void gpuNode_secureBootOn_andPerl526_blockBeforeAnyInstallerRuns(@TempDir Path dir) throws Exception {
@@ -37,11 +23,7 @@ class ProfilesIT {
     lab.set(host, "secure_boot=1");
     lab.set(host, "perl=5.026001");
     // gpu-node.yml targets the group gpu_nodes: the lab's hosts, in that group, with absolute paths.
-    Path gpuNodes = dir.resolve("gpu-nodes.yml");
-    Files.writeString(gpuNodes, Files.readString(lab.inventory())
-        .replace("hypervisors:", "gpu_nodes:")
-        .replace("ansible_ssh_private_key_file: id_ed25519", "ansible_ssh_private_key_file: " + lab.keyFile())
-        .replace("known_hosts_file: known_hosts", "known_hosts_file: " + lab.knownHosts()));
+    Path gpuNodes = lab.writeInventory(dir.resolve("gpu-nodes.yml"), "gpu_nodes");
 
     Plumb plan = Plumb.run("plan", "--format", "json", "-i", gpuNodes.toString(), "-l", host, "playbooks/gpu-node.yml");
     assertThat(plan.exit()).as(plan.toString()).isZero();

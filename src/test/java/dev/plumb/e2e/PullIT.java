@@ -29,6 +29,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 14 on the lab: hosts converge themselves with {@code plumb pull}, all at once, each inside
@@ -43,7 +44,7 @@ class PullIT {
   private static final int HOSTS = Integer.getInteger("plumb.pull.hosts", 10);
   private static final String FIGURES = System.getProperty("plumb.pull.figures");
 
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(HOSTS + 1);
   private static Path root;
   private static Path dir;
   private static Path bare;
@@ -57,7 +58,6 @@ class PullIT {
 
   @BeforeAll
   static void up() throws Exception {
-    lab = Lab.up(HOSTS + 1);
     root = lab.root();
     dir = root.resolve(".lab/pull");
     deleteTree(dir);
@@ -106,9 +106,6 @@ class PullIT {
     }
     if (FIGURES != null && !figures.isEmpty()) {
       Files.write(Path.of(FIGURES), figures);
-    }
-    if (lab != null) {
-      lab.close();
     }
   }
 

@@ -6,9 +6,8 @@ import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,21 +24,8 @@ class RebootIT {
   private static final String CUDA_RUN = "cuda_8.0.27_linux.run";
   private static final String CUDA_PATCH_RUN = "cuda_8.0.27.1_linux.run";
 
-  private static Lab lab;
-  private static String inventory;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(3);
-    inventory = lab.inventory().toString();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
+  @RegisterExtension static final Lab lab = Lab.fresh(3);
+  private static final String inventory = lab.inventory().toString();
 
   @Test
   void freshHypervisor_applyRebootIfNeeded_convergesWithOneReboot_thenASecondApplyRunsNothing() {
@@ -56,7 +42,7 @@ class RebootIT {
     assertThat(lab.reboots(host)).as("reboots").isEqualTo(1);
     assertThat(lab.exec(host, "cat", "/proc/cmdline").strip().split(" ")).contains("intel_iommu=on", "iommu=pt");
     for (String function : new String[] {"0000:42:00.0", "0000:42:00.1"}) {
-      assertThat(driver(host, function)).as("driver of " + function).isEqualTo("vfio-pci");
+      assertThat(lab.driver(host, function)).as("driver of " + function).isEqualTo("vfio-pci");
     }
     assertThat(lab.calls(host, "update-grub")).as("update-grub calls").isEqualTo(1);
     assertThat(lab.calls(host, "update-initramfs")).as("update-initramfs calls").isEqualTo(1);
@@ -119,11 +105,7 @@ class RebootIT {
     String host = "lab03";
     lab.reset(host);
     // gpu-node.yml targets the group gpu_nodes: the lab's hosts, in that group, with absolute paths.
-    Path gpuNodes = dir.resolve("gpu-nodes.yml");
-    Files.writeString(gpuNodes, Files.readString(lab.inventory())
-        .replace("hypervisors:", "gpu_nodes:")
-        .replace("ansible_ssh_private_key_file: id_ed25519", "ansible_ssh_private_key_file: " + lab.keyFile())
-        .replace("known_hosts_file: known_hosts", "known_hosts_file: " + lab.knownHosts()));
+    Path gpuNodes = lab.writeInventory(dir.resolve("gpu-nodes.yml"), "gpu_nodes");
     assertThat(Files.readString(gpuNodes)).contains("gpu_nodes:", lab.keyFile().toString(), lab.knownHosts().toString());
     assertThat(lab.exec(host, "cat", "/sys/module/nouveau/initstate")).as("fresh: nouveau loaded").isEqualTo("live\n");
 
@@ -158,7 +140,7 @@ class RebootIT {
     assertThat(lab.calls(host, CUDA_RUN)).as("CUDA installer runs").isEqualTo(1);
     assertThat(lab.calls(host, CUDA_PATCH_RUN)).as("CUDA patch runs").isEqualTo(1);
     assertThat(lab.exec(host, "cat", "/usr/local/cuda-8.0/patches.log").lines()).singleElement().asString().startsWith("cuda_8.0.27.1 installed ");
-    assertThat(driver(host, "0000:42:00.0")).as("GPU driver").isEqualTo("nvidia");
+    assertThat(lab.driver(host, "0000:42:00.0")).as("GPU driver").isEqualTo("nvidia");
     assertThat(lab.exec(host, "sh", "-c", "cat /sys/module/nvidia_uvm/initstate")).isEqualTo("live\n");
     int initramfs = lab.calls(host, "update-initramfs");
 
@@ -202,10 +184,5 @@ class RebootIT {
     assertThat(check.out()).contains(host + "  ok\n").doesNotContain("reboot pending");
 
     report5.assertAll();
-  }
-
-  private static String driver(String host, String address) {
-    String link = lab.exec(host, "readlink", "/sys/bus/pci/devices/" + address + "/driver").strip();
-    return link.substring(link.lastIndexOf('/') + 1);
   }
 }

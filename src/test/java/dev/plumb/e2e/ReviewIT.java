@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReviewIT {
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(10);
   @TempDir static Path repo;
   /** Outside the repository: a saved plan is not part of the playbooks (the records stay clean). */
   @TempDir static Path elsewhere;
@@ -46,13 +47,9 @@ class ReviewIT {
 
   @BeforeAll
   static void up() throws Exception {
-    lab = Lab.up(10);
     playbook = repo.resolve("gpu-hypervisor.yml");
     Files.copy(Plumb.root().resolve("playbooks/gpu-hypervisor.yml"), playbook);
-    // The lab's inventory names its key and known_hosts relative to .lab/: make them absolute.
-    inventory = Files.writeString(repo.resolve("hosts.yml"), Files.readString(lab.inventory())
-        .replace("ansible_ssh_private_key_file: id_ed25519", "ansible_ssh_private_key_file: " + lab.keyFile())
-        .replace("known_hosts_file: known_hosts", "known_hosts_file: " + lab.knownHosts()));
+    inventory = lab.writeInventory(repo.resolve("hosts.yml"), "hypervisors");
     git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
     git.add().addFilepattern("gpu-hypervisor.yml").addFilepattern("hosts.yml").call();
     fleet = git.commit().setMessage("the fleet").setSign(false).call();
@@ -62,9 +59,6 @@ class ReviewIT {
   static void down() {
     if (git != null) {
       git.close();
-    }
-    if (lab != null) {
-      lab.close();
     }
   }
 

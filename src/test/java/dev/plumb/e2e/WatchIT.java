@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,20 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exit 0.
  */
 class WatchIT {
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(2);
   @TempDir static Path repo;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(2);
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private static final String PLAY = """
       - hosts: hypervisors

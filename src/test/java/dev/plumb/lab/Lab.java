@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The lab of simulated GPU hosts (see lab/README.md) as a JUnit fixture: {@code try (Lab lab =
  * Lab.up(2)) { ... }} starts lab01..lab02 from a fresh state and stops them on close.
  */
-public final class Lab implements AutoCloseable {
+public final class Lab implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   /** The port every simulated sshd listens on. */
   public static final int PORT = 2222;
 
@@ -32,19 +35,42 @@ public final class Lab implements AutoCloseable {
 
   /** Runs {@code bin/lab up n --fresh}: hosts lab01..labN, fresh state, no knobs. */
   public static Lab up(int n) {
+    Lab lab = fresh(n);
+    lab.bringUp();
+    return lab;
+  }
+
+  /**
+   * The lab of one test class, not started yet: {@code @RegisterExtension static final Lab lab =
+   * Lab.fresh(2);} brings lab01..lab02 up fresh before the class's {@code @BeforeAll} methods run
+   * and takes it down after its {@code @AfterAll} methods, so each IT states only its size.
+   */
+  public static Lab fresh(int n) {
     if (n < 1 || n > 1000) {
       throw new IllegalArgumentException("lab size (" + n + ") must be between 1 and 1000");
     }
-    requireTools();
-    Path root = repoRoot();
     List<String> names = new ArrayList<>();
     int width = n > 99 ? 3 : 2;
     for (int i = 1; i <= n; i++) {
       names.add(String.format("lab%0" + width + "d", i));
     }
-    Lab lab = new Lab(root, names);
-    lab.run(UP_TIMEOUT, "up", Integer.toString(n), "--fresh");
-    return lab;
+    return new Lab(repoRoot(), names);
+  }
+
+  private void bringUp() {
+    requireTools();
+    run(UP_TIMEOUT, "up", Integer.toString(hosts.size()), "--fresh");
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    bringUp();
+  }
+
+  /** Takes the lab down even when it did not come up whole (bin/lab down is idempotent). */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /** The repository root: system property {@code plumb.root}, else the current directory. */
@@ -103,6 +129,22 @@ public final class Lab implements AutoCloseable {
     return root.resolve(".lab/inventory.yml");
   }
 
+  /**
+   * Writes the lab's inventory to {@code file} with its hosts in {@code group} (the lab's own is
+   * {@code hypervisors}) and the key and known_hosts as absolute paths, so that it works from any
+   * directory and for a playbook that targets another group.
+   */
+  public Path writeInventory(Path file, String group) {
+    try {
+      return Files.writeString(file, Files.readString(inventory())
+          .replace("hypervisors:", group + ":")
+          .replace("ansible_ssh_private_key_file: id_ed25519", "ansible_ssh_private_key_file: " + keyFile())
+          .replace("known_hosts_file: known_hosts", "known_hosts_file: " + knownHosts()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** .lab/id_ed25519: the client key every host accepts for root. */
   public Path keyFile() {
     return root.resolve(".lab/id_ed25519");
@@ -118,6 +160,12 @@ public final class Lab implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("exec", name));
     args.addAll(Arrays.asList(command));
     return run(TIMEOUT, args.toArray(String[]::new));
+  }
+
+  /** The driver bound to a host's PCI function (e.g. {@code vfio-pci}), or "" when none is. */
+  public String driver(String name, String pciAddress) {
+    String link = exec(name, "sh", "-c", "readlink /sys/bus/pci/devices/" + pciAddress + "/driver || true").strip();
+    return link.substring(link.lastIndexOf('/') + 1);
   }
 
   /** Exec requests the host's sshd accepted since its fresh state (one per SSH exec channel). */
