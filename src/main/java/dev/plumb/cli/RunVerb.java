@@ -116,18 +116,21 @@ abstract class RunVerb implements Callable<Integer> {
     }
     Style style = Style.detect(common.noColor);
     Progress progress = new Progress(err, catalog.hosts().size(), style, mode());
+    // A run that leaves some steps keeps each step's own rebuild (Planner.withoutRebuildCoalescing).
+    Planner planner = onlyDrift() ? new Planner(session.registry().lints()).withoutRebuildCoalescing()
+        : new Planner(session.registry().lints());
     Runner runner;
     if (factsFrom() == null) {
-      runner = new Runner(new Planner(session.registry().lints()), connector(session, err));
+      runner = new Runner(planner, connector(session, err));
     } else {
       java.util.Optional<java.util.function.Function<String, java.util.Optional<dev.plumb.facts.FactSet>>> recorded =
           Recorder.recordedFacts(factsFrom(), common.playbook, err);
       if (recorded.isEmpty()) {
         return 1;
       }
-      runner = new Runner(new Planner(session.registry().lints()), session.connector(), recorded.get());
+      runner = new Runner(planner, session.connector(), recorded.get());
     }
-    dev.plumb.apply.PlanSource plans = plans(session, new Planner(session.registry().lints()));
+    dev.plumb.apply.PlanSource plans = plans(session, planner);
     if (plans != null) {
       runner = runner.withPlans(plans);
     }

@@ -194,7 +194,8 @@ final class WatchCommand implements Callable<Integer> {
     StepPolicy stoppable = (host, plan, step) -> stopping ? Optional.of(STOPPING) : policy.leave(host, plan, step);
     Instant t = Instant.now();
     RunOptions options = base.withHolder(Lease.Holder.thisProcess(Lease.Holder.newRunId(t), t)).withPolicy(stoppable);
-    Runner runner = new Runner(new Planner(session.registry().lints()), kept);
+    // Steps may be left (--only drift, or SIGTERM between steps): each keeps its own rebuild.
+    Runner runner = new Runner(new Planner(session.registry().lints()).withoutRebuildCoalescing(), kept);
     List<HostResult> results = runner.run(catalog, options, r -> { });
     double seconds = (System.nanoTime() - start) / 1e9;
     RunReport report = new RunReport(Mode.APPLY, common.playbook.toString(), results, seconds, drift.classes(results));

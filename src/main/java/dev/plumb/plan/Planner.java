@@ -27,9 +27,25 @@ public final class Planner {
   public static final Fact BOOT_ID = Fact.file("/proc/sys/kernel/random/boot_id");
 
   private final List<HostLint> lints;
+  private final boolean coalesceRebuilds;
 
   public Planner(List<HostLint> lints) {
+    this(lints, true);
+  }
+
+  private Planner(List<HostLint> lints, boolean coalesceRebuilds) {
     this.lints = List.copyOf(lints);
+    this.coalesceRebuilds = coalesceRebuilds;
+  }
+
+  /**
+   * The same planner, but each step keeps its own rebuild commands. For a run that may leave some
+   * steps (apply or watch {@code --only drift}): a rebuild moved to a later step that the run then
+   * leaves would never run, and the earlier step's edit would reach the next boot without it
+   * (update-grub not run after /etc/default/grub changed). Running it twice is the lesser cost.
+   */
+  public Planner withoutRebuildCoalescing() {
+    return new Planner(lints, false);
   }
 
   /** Every fact the host's resources and lints need, deduplicated, in first-use order. */
@@ -102,7 +118,8 @@ public final class Planner {
       done.put(r.id(), step);
     }
     boolean rebootPlanned = rebootPending && reboot == RebootPolicy.IF_NEEDED;
-    return new HostPlan(catalog.host().name(), coalesceRebuilds(steps), problems.all(), rebootPending, rebootPlanned);
+    return new HostPlan(catalog.host().name(), coalesceRebuilds ? coalesceRebuilds(steps) : steps, problems.all(), rebootPending,
+        rebootPlanned);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.plumb.plan;
 
 import static dev.plumb.plan.TestResources.APPEND;
 import static dev.plumb.plan.TestResources.FILE;
+import static dev.plumb.plan.TestResources.APPEND_THEN_REBUILD;
 import static dev.plumb.plan.TestResources.RESTART;
 import static dev.plumb.plan.TestResources.host;
 import static dev.plumb.plan.TestResources.resource;
@@ -195,5 +196,22 @@ class PlannerTest {
     Change restart = Change.of(Action.RUN, "a", "b", List.of(Command.of("systemctl", "restart", "nova-compute")));
     List<Step> steps = Planner.coalesceRebuilds(List.of(step(1, "a", List.of(), restart), step(2, "b", List.of(), restart)));
     assertThat(steps).allSatisfy(s -> assertThat(s.change().commands()).hasSize(1));
+  }
+
+  @Test
+  void withoutRebuildCoalescing_eachStepKeepsItsOwnRebuild_forARunThatMayLeaveTheLaterStep() {
+    HostCatalog catalog = host(
+        resource(0, APPEND_THEN_REBUILD, Map.of("path", "/etc/default/grub", "line", "a"), List.of(), List.of(), false),
+        resource(1, APPEND_THEN_REBUILD, Map.of("path", "/etc/default/grub", "line", "b"), List.of(), List.of(), false));
+    FactSet facts = facts(catalog, Map.of("/etc/default/grub", "GRUB_TIMEOUT=5\n"));
+
+    HostPlan coalesced = planner.plan(catalog, facts, RebootPolicy.NEVER);
+    assertThat(coalesced.steps()).extracting(s -> s.change().commands().stream().filter(Command::rebuild).count())
+        .containsExactly(0L, 1L);
+
+    HostPlan own = planner.withoutRebuildCoalescing().plan(catalog, facts, RebootPolicy.NEVER);
+    assertThat(own.steps()).extracting(s -> s.change().commands().stream().filter(Command::rebuild).count())
+        .containsExactly(1L, 1L);
+    assertThat(own.steps()).allSatisfy(s -> assertThat(s.change().notes()).isEmpty());
   }
 }

@@ -69,6 +69,25 @@ final class TestResources {
     }
   };
 
+  /** {@link #APPEND}, then regenerates what is built from the file (update-grub after /etc/default/grub). */
+  static final Module APPEND_THEN_REBUILD = new Module() {
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tgrub", "test append, then rebuild", "line",
+          Param.required("path", Param.Type.STRING, ""), Param.required("line", Param.Type.STRING, ""));
+    }
+    @Override public List<Fact> facts(Params p) { return APPEND.facts(p); }
+    @Override public Set<String> writes(Params p) { return APPEND.writes(p); }
+    @Override public Change diff(Params p, FactSet facts) {
+      Change append = APPEND.diff(p, facts);
+      if (!append.changes()) {
+        return append;
+      }
+      List<Command> commands = new java.util.ArrayList<>(append.commands());
+      commands.add(Command.rebuild("update-grub"));
+      return append.withCommands(commands);
+    }
+  };
+
   /** A handler: always restarts when it runs. */
   static final Module RESTART = new Module() {
     @Override public ModuleSpec spec() {
