@@ -82,6 +82,19 @@ abstract class RunVerb implements Callable<Integer> {
     return false;
   }
 
+  /** This verb's options checked (IllegalArgumentException: the user's error) and built. */
+  private RunOptions runOptions() {
+    RunOptions options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(rebootPolicy()));
+    if (rebootTimeout() != null) {
+      options = options.withRebootTimeout(rebootTimeout());
+    }
+    Formats.check(common.format, mode());
+    if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
+      throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));
+    }
+    return options;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -90,24 +103,12 @@ abstract class RunVerb implements Callable<Integer> {
     if (!prepare(err)) {
       return 1;
     }
-    RunOptions options;
-    try {
-      options = RunOptions.defaults(mode()).withForks(common.forks).withReboot(RebootPolicy.parse(rebootPolicy()));
-      if (rebootTimeout() != null) {
-        options = options.withRebootTimeout(rebootTimeout());
-      }
-      Formats.check(common.format, mode());
-      if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
-        throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("plumb: " + e.getMessage());
+    Session.Started<RunOptions> started = Session.start(common, err, this::runOptions);
+    if (started == null) {
       return 1;
     }
-    Session session = Session.load(common, err);
-    if (session == null) {
-      return 1;
-    }
+    RunOptions options = started.options();
+    Session session = started.session();
     Catalog catalog = session.catalog();
     // Drift or rollout: judged against each host's last convergence recorded in the ledger.
     DriftLedger drift = DriftLedger.load(catalog, common.playbook);

@@ -13,6 +13,7 @@ import dev.plumb.source.Mark;
 import dev.plumb.source.Problem;
 import dev.plumb.source.Problems;
 import dev.plumb.source.Value;
+import dev.plumb.transport.BadVariable;
 import dev.plumb.transport.Connections;
 import dev.plumb.transport.TransportException;
 import dev.plumb.transport.TransportOptions;
@@ -21,9 +22,31 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The loaded input of one invocation and how to reach its hosts. */
 record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
+
+  /** What a verb built from its own options, and the inputs it loaded after checking them. */
+  record Started<T>(T options, Session session) {}
+
+  /**
+   * How every verb that reads a playbook starts: {@code options} checks the verb's own options and
+   * builds what it needs from them (an IllegalArgumentException's message is the user's error),
+   * before the inputs are loaded. Either failure is printed ("plumb: ...", exit 1, no host
+   * contacted) and gives null.
+   */
+  static <T> Started<T> start(CommonOptions common, PrintWriter err, Supplier<T> options) {
+    T built;
+    try {
+      built = options.get();
+    } catch (IllegalArgumentException e) {
+      err.println("plumb: " + e.getMessage());
+      return null;
+    }
+    Session session = load(common, err);
+    return session == null ? null : new Started<>(built, session);
+  }
 
   /** Loads the playbook and inventory; on bad input prints every problem and returns null. */
   static Session load(CommonOptions common, PrintWriter err) {
@@ -112,9 +135,8 @@ record Session(Catalog catalog, ModuleRegistry registry, Connector connector) {
       try {
         Connections.validate(host.name(), scalarVars(host), options);
       } catch (IllegalArgumentException e) {
-        Mark mark = host.vars().entrySet().stream()
-            .filter(v -> e.getMessage().contains(v.getKey()))
-            .map(v -> v.getValue().mark()).findFirst().orElse(Mark.nowhere("inventory"));
+        Value where = e instanceof BadVariable bad ? host.vars().get(bad.variable()) : null;
+        Mark mark = where != null ? where.mark() : Mark.nowhere("inventory");
         problems.error(mark, e.getMessage() + " (host " + host.name() + ")", "correct the variable in the inventory");
       }
     }

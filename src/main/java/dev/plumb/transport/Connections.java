@@ -35,7 +35,7 @@ public final class Connections {
    * Checks a host's connection variables without contacting it, so bad input stops the run before
    * any host is contacted.
    *
-   * @throws IllegalArgumentException naming the variable and its bad value
+   * @throws IllegalArgumentException for a bad value; a {@link BadVariable} when one variable has it
    */
   public static void validate(String hostName, Map<String, String> vars, TransportOptions options) {
     if (!isLocal(hostName, vars)) {
@@ -74,8 +74,8 @@ public final class Connections {
       case "paramiko":
         return false;
       default:
-        throw new IllegalArgumentException(
-            "ansible_connection (" + kind + ") of host " + hostName + " must be 'local' or 'ssh'");
+        String variable = nameOf(vars, "ansible_connection", "connection");
+        throw new BadVariable(variable, variable + " (" + kind + ") of host " + hostName + " must be 'local' or 'ssh'");
     }
   }
 
@@ -211,12 +211,10 @@ public final class Connections {
     try {
       n = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          variable + " of host " + host + " must be a number, not '" + value + "'", e);
+      throw new BadVariable(variable, variable + " of host " + host + " must be a number, not '" + value + "'", e);
     }
     if (n < min || n > max) {
-      throw new IllegalArgumentException(
-          variable + " of host " + host + " must be between " + min + " and " + max + ", not " + n);
+      throw new BadVariable(variable, variable + " of host " + host + " must be between " + min + " and " + max + ", not " + n);
     }
     return n;
   }
@@ -228,8 +226,7 @@ public final class Connections {
       case "false": case "no": case "off": case "0":
         return false;
       default:
-        throw new IllegalArgumentException(
-            variable + " of host " + host + " must be true or false (yes/no, 1/0), not '" + value + "'");
+        throw new BadVariable(variable, variable + " of host " + host + " must be true or false (yes/no, 1/0), not '" + value + "'");
     }
   }
 }

@@ -32,7 +32,8 @@ class WatchCommandTest {
 
   @Test
   void badOptions_exit1_beforeAnythingIsLoadedOrContacted() throws Exception {
-    Path playbook = Files.writeString(dir.resolve("p.yml"), "- hosts: localhost\n  resources: []\n");
+    // A playbook that does not load: the option's error comes first, and alone.
+    Path playbook = Files.writeString(dir.resolve("p.yml"), "- hosts: localhost\n  resources: [{no_such_type: {}}]\n");
     Cli every = Cli.run("watch", playbook.toString(), "--every", "soon");
     assertThat(every.exit()).isEqualTo(1);
     assertThat(every.err()).contains("--every takes a duration like 30s, 10m or 1h, not 'soon'");
@@ -42,6 +43,9 @@ class WatchCommandTest {
     Cli listen = Cli.run("watch", playbook.toString(), "--every", "1s", "--metrics-listen", "9810");
     assertThat(listen.exit()).isEqualTo(1);
     assertThat(listen.err()).contains("--metrics-listen takes ADDR:PORT");
+    for (Cli run : java.util.List.of(every, only, listen)) {
+      assertThat(run.err()).as("nothing loaded").doesNotContain("no_such_type");
+    }
   }
 
   @Test
