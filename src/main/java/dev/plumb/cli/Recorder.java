@@ -122,15 +122,18 @@ final class Recorder {
       err.println("plumb: --facts-from takes 'ledger' (facts recorded with --record), not '" + source + "'");
       return Optional.empty();
     }
+    Path dir = playbook.toAbsolutePath().getParent();
     try {
-      Optional<Ledger> found = Ledger.find(playbook.toAbsolutePath().getParent());
+      Optional<Ledger> found = Ledger.find(dir);
+      found.ifPresent(Ledger::close);
       if (found.isEmpty()) {
         err.println("plumb: --facts-from ledger needs the playbook in a git repository; " + playbook + " is not in one");
         return Optional.empty();
       }
-      Ledger ledger = found.get();
+      // The ledger is opened for each host's read and closed right after: the function goes to the
+      // runner's forks, and nothing would close a repository it held for them.
       return Optional.of(host -> {
-        try {
+        try (Ledger ledger = Ledger.find(dir).orElseThrow(() -> new IOException(dir + " is no longer in a git repository"))) {
           Optional<byte[]> json = ledger.read("hosts/" + host + "/facts.json");
           if (json.isEmpty()) {
             return Optional.of(dev.plumb.facts.FactSet.of(java.util.Map.of()));

@@ -109,8 +109,8 @@ public final class HostRecords {
 
   /** Fetches one host's record ref into the same local ref; empty when the remote has none. */
   private static Optional<ObjectId> fetchOne(Repository local, String url, String ref, int timeoutSeconds) throws IOException {
-    try {
-      Git.wrap(local).fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+    try (Git git = Git.wrap(local)) { // closing a wrapping Git leaves the caller's repository open
+      git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
           .setDepth(1).setTagOpt(TagOpt.NO_TAGS).setTimeout(timeoutSeconds).call();
     } catch (GitAPIException e) {
       throw new IOException("cannot fetch " + ref + " from " + url + ": " + e.getMessage(), e);
@@ -124,8 +124,8 @@ public final class HostRecords {
    * pruning refs of hosts the remote no longer has. Only the latest record of each host is fetched.
    */
   public static void fetchAll(Repository local, String url, int timeoutSeconds) throws IOException {
-    try {
-      Git.wrap(local).fetch().setRemote(url).setRefSpecs(new RefSpec("+" + PREFIX + "*:" + PREFIX + "*"))
+    try (Git git = Git.wrap(local)) { // closing a wrapping Git leaves the caller's repository open
+      git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + PREFIX + "*:" + PREFIX + "*"))
           .setDepth(1).setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true).setTimeout(timeoutSeconds).call();
     } catch (GitAPIException e) {
       throw new IOException("cannot fetch " + PREFIX + "* from " + url + ": " + e.getMessage(), e);

@@ -51,8 +51,13 @@ public final class GitSource implements AutoCloseable {
   public static GitSource open(Path dir) throws IOException {
     Files.createDirectories(dir);
     Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
-    if (!repo.getObjectDatabase().exists()) {
-      repo.create(true);
+    try {
+      if (!repo.getObjectDatabase().exists()) {
+        repo.create(true);
+      }
+    } catch (IOException | RuntimeException e) {
+      repo.close();
+      throw e;
     }
     return new GitSource(dir, repo);
   }
@@ -75,8 +80,8 @@ public final class GitSource implements AutoCloseable {
    */
   public ObjectId fetch(String url, String ref, int timeoutSeconds) {
     String full = fullRef(ref);
-    try {
-      FetchResult result = Git.wrap(repo).fetch()
+    try (Git git = Git.wrap(repo)) { // closing a wrapping Git leaves the repository open, for this source to close
+      FetchResult result = git.fetch()
           .setRemote(url)
           .setRefSpecs(new RefSpec("+" + full + ":" + FETCHED))
           .setDepth(1)

@@ -25,6 +25,10 @@ import net.schmizz.sshj.userauth.UserAuthException;
  * A connection to one host over SSH (sshj): one client, one session channel per command.
  *
  * <p>Keys come from the identity files and from ssh-agent ({@link Credentials} says in which order).
+ *
+ * <p>Over 250 lines because sshj waits without a limit at several points (channel open, exec reply,
+ * output, close) and each wait needs its own deadline and its own typed outcome; opening and
+ * authenticating stay here because a jump host is another of these connections.
  */
 final class SshConnection implements Connection {
   private final SshSettings settings;
@@ -271,12 +275,24 @@ final class SshConnection implements Connection {
   }
 
   private TransportException lost(String shown, Exception cause) {
-    boolean timedOut = cause != null && cause.getMessage() != null && cause.getMessage().contains("Timeout");
-    if (timedOut && client.isConnected()) {
+    if (isTimeout(cause) && client.isConnected()) {
       return TransportException.timeout("command timed out on " + settings.hostName() + ": " + shown, cause);
     }
     return new TransportException("connection to " + settings.hostName() + " (" + settings.destination()
         + ") lost while running a command; its outcome is unknown: " + shown, false, cause);
+  }
+
+  /**
+   * sshj reports a wait that ran out (e.g. for a channel's close) as its own ConnectionException
+   * whose cause is a {@link TimeoutException}: the type says so, whatever the messages say.
+   */
+  static boolean isTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long remaining(long deadline) throws TimeoutException {
