@@ -110,11 +110,19 @@ class AdoptEndToEndTest {
   }
 
   @Test
-  void adopt_unknownResourceOrHost_exit1_beforeAnyHostIsContacted() {
-    Cli resource = Cli.run("drift", "adopt", "-i", inventory.toString(), playbook.toString(), "gpu1", "ini[cpu_allocation_rati]");
-    assertThat(resource.exit()).isEqualTo(1);
-    assertThat(resource.err()).contains("has no resource ini[cpu_allocation_rati]", "did you mean 'ini[cpu_allocation_ratio]'?");
-    Cli host = Cli.run("drift", "adopt", "-i", inventory.toString(), playbook.toString(), "gpu9");
-    assertThat(host.exit()).isEqualTo(1);
+  void adopt_unknownResourceOrHost_exit1_beforeAnyHostIsContacted() throws Exception {
+    // Hosts over SSH at a port that refuses: had adopt contacted one, it would say unreachable, exit 3.
+    Path refusing = Files.writeString(dir.resolve("refusing.yml"), """
+        all:
+          vars: {ansible_host: 127.0.0.1, ansible_port: 1}
+          hosts: {gpu1: {}, gpu2: {}}
+        """);
+    Cli resource = Cli.run("drift", "adopt", "-i", refusing.toString(), playbook.toString(), "gpu1", "ini[cpu_allocation_rati]");
+    assertThat(resource.exit()).as(resource.toString()).isEqualTo(1);
+    assertThat(resource.err()).contains("has no resource ini[cpu_allocation_rati]", "did you mean 'ini[cpu_allocation_ratio]'?")
+        .doesNotContain("unreachable", "refused");
+    Cli host = Cli.run("drift", "adopt", "-i", refusing.toString(), playbook.toString(), "gpu9");
+    assertThat(host.exit()).as(host.toString()).isEqualTo(1);
+    assertThat(host.err()).contains("gpu9").doesNotContain("unreachable", "refused");
   }
 }

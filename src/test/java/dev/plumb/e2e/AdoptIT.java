@@ -2,10 +2,7 @@ package dev.plumb.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plumb.cli.Main;
 import dev.plumb.lab.Lab;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
@@ -38,13 +35,6 @@ class AdoptIT {
                 managed by plumb
       """;
 
-  private static Plumb plumb(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Plumb(exit, out.toString(), err.toString());
-  }
-
   @Test
   void handEdits_adoptPatch_gitApply_checkClean_hostOnlyRead() throws Exception {
     Files.writeString(repo.resolve("hosts.yml"), """
@@ -63,7 +53,7 @@ class AdoptIT {
       git.add().addFilepattern(".").call();
       git.commit().setMessage("fleet").setSign(false).call();
     }
-    Plumb apply = plumb("apply", "--no-record", "-i", inventory, playbook.toString());
+    Plumb apply = Plumb.run("apply", "-i", inventory, playbook.toString());
     assertThat(apply.exit()).as(apply.toString()).isZero();
 
     lab.exec("lab01", "sh", "-c", "sed -i 's/= 1024/= 2048/' /etc/sysctl.d/90-gpu.conf"
@@ -72,7 +62,7 @@ class AdoptIT {
     String stamps = lab.exec("lab01", "stat", "-c", "%n %Y %s", "/etc/sysctl.d/90-gpu.conf", "/etc/nova/nova.conf", "/etc/motd");
     int execs = lab.execCount("lab01");
 
-    Plumb adopt = plumb("drift", "adopt", "-i", inventory, playbook.toString(), "lab01");
+    Plumb adopt = Plumb.run("drift", "adopt", "-i", inventory, playbook.toString(), "lab01");
 
     assertThat(adopt.exit()).as(adopt.toString()).isZero();
     assertThat(lab.execCount("lab01") - execs).as("adopt reads the facts in one exec").isEqualTo(1);
@@ -88,7 +78,7 @@ class AdoptIT {
     assertThat(git.waitFor()).as(gitOut).isZero();
 
     execs = lab.execCount("lab01");
-    Plumb check = plumb("check", "-i", inventory, playbook.toString());
+    Plumb check = Plumb.run("check", "-i", inventory, playbook.toString());
     assertThat(check.exit()).as(check.toString()).isZero();
     assertThat(lab.exec("lab01", "stat", "-c", "%n %Y %s", "/etc/sysctl.d/90-gpu.conf", "/etc/nova/nova.conf", "/etc/motd"))
         .isEqualTo(stamps);

@@ -3,6 +3,7 @@ package dev.plumb.plan;
 import static dev.plumb.plan.TestResources.APPEND;
 import static dev.plumb.plan.TestResources.FILE;
 import static dev.plumb.plan.TestResources.APPEND_THEN_REBUILD;
+import static dev.plumb.plan.TestResources.READ;
 import static dev.plumb.plan.TestResources.RESTART;
 import static dev.plumb.plan.TestResources.host;
 import static dev.plumb.plan.TestResources.resource;
@@ -52,6 +53,17 @@ class PlannerTest {
 
   @Test
   void plan_readerDeclaredBeforeWriter_isOrderedAfterIt() {
+    HostCatalog catalog = host(
+        resource(0, READ, Map.of("path", "/etc/y", "line", "b"), List.of(), List.of(), false),
+        resource(1, FILE, Map.of("path", "/etc/y", "content", "b\n"), List.of(), List.of(), false));
+    HostPlan plan = planner.plan(catalog, facts(catalog, Map.of("/etc/y", "old\n")), RebootPolicy.NEVER);
+    assertThat(plan.steps()).extracting(Step::id).containsExactly("tfile[/etc/y]", "tread[b]");
+    // Ordered after the write, the reader is planned against what the writer leaves.
+    assertThat(plan.steps().get(1).change().before()).isEqualTo("has the line");
+  }
+
+  @Test
+  void plan_resourcesSharingNoFile_keepTheirDeclarationOrder() {
     HostCatalog catalog = host(
         resource(0, APPEND, Map.of("path", "/etc/y", "line", "b"), List.of(), List.of(), false),
         resource(1, FILE, Map.of("path", "/etc/z", "content", "z"), List.of(), List.of(), false));

@@ -85,6 +85,16 @@ final class TestResources {
       List<Command> commands = new java.util.ArrayList<>(append.commands());
       commands.add(Command.rebuild("update-grub"));
       return append.withCommands(commands);
+  /** Reads a file and writes nothing: its state says whether the file has the line. */
+  static final Module READ = new Module() {
+    @Override public ModuleSpec spec() {
+      return ModuleSpec.of("tread", "test read", "line",
+          Param.required("path", Param.Type.STRING, ""), Param.required("line", Param.Type.STRING, ""));
+    }
+    @Override public List<Fact> facts(Params p) { return List.of(Fact.file(p.string("path"))); }
+    @Override public Change diff(Params p, FactSet facts) {
+      boolean has = facts.text(p.string("path")).orElse("").lines().anyMatch(p.string("line")::equals);
+      return Change.none(has ? "has the line" : "lacks the line");
     }
   };
 

@@ -49,7 +49,8 @@ class ThisHostTest {
   void find_nothingMatches_failsWithWhatWasTriedAndAFix() {
     assertThatThrownBy(() -> ThisHost.find(hosts, Optional.empty(), "node-7", Set.of("10.9.9.9")))
         .isInstanceOf(PullException.NoHost.class)
-        .hasMessageContaining("host name node-7").hasMessageContaining("10.9.9.9");
+        .hasMessageContaining("host name node-7").hasMessageContaining("10.9.9.9")
+        .satisfies(e -> assertThat(((PullException) e).fix()).startsWith("add it to the inventory, or say which host it is with --host NAME"));
   }
 
   @Test
