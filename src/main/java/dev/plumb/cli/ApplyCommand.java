@@ -113,7 +113,7 @@ final class ApplyCommand extends RunVerb {
     Path playbook = Path.of(in.playbook());
     Optional<Path> inventory = Optional.ofNullable(in.inventory()).map(Path::of);
     try {
-      Optional<String> stale = SavedPlan.staleSource(saved, SourceFiles.of(playbook, inventory));
+      Optional<String> stale = SavedPlanCheck.staleSource(saved, SourceFiles.of(playbook, inventory));
       if (stale.isPresent()) {
         err.println("plumb: refused: " + given + " is stale: " + stale.get() + "; no host was contacted");
         err.println("    fix: make the plan again (plumb plan -o " + given + " …) and review it");
@@ -133,6 +133,6 @@ final class ApplyCommand extends RunVerb {
 
   @Override
   PlanSource plans(Session session, Planner planner) {
-    return saved == null ? null : SavedPlan.source(saved, planner, session.secrets(common));
+    return saved == null ? null : SavedPlanCheck.source(saved, planner, session.secrets(common));
   }
 }

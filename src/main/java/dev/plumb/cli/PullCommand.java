@@ -4,9 +4,7 @@ import dev.plumb.apply.HostResult;
 import dev.plumb.apply.Mode;
 import dev.plumb.apply.RunOptions;
 import dev.plumb.apply.Runner;
-import dev.plumb.inventory.Host;
 import dev.plumb.inventory.Inventory;
-import dev.plumb.ledger.FactsCodec;
 import dev.plumb.ledger.HostRecords;
 import dev.plumb.load.Catalog;
 import dev.plumb.load.LoadRequest;
@@ -20,26 +18,19 @@ import dev.plumb.pull.ThisHost;
 import dev.plumb.pull.Trust;
 import dev.plumb.source.InputException;
 import dev.plumb.source.Problem;
-import dev.plumb.text.Json;
 import dev.plumb.text.Sensitive;
 import dev.plumb.transport.Connections;
 import dev.plumb.transport.LocalConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -47,6 +38,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code plumb pull}: fetch, verify and converge this machine, then push its run record ({@link
+ * PullRecord}).
+ *
+ * <p>Over 250 lines because its fourteen options, with their help, are its interface; the run is
+ * {@link #call}, one step after another as the help describes them.
+ */
 @Command(name = "pull", mixinStandardHelpOptions = true,
     description = {
       "Converge this machine from a git repository (for a systemd timer).", "",
@@ -178,7 +176,7 @@ final class PullCommand implements Callable<Integer> {
       try {
         Inventory inv = inventoryPath.map(Inventory::load).orElseGet(Inventory::implicit);
         if (inventoryPath.isPresent()) {
-          me = ThisHost.find(inv.hosts(), Optional.ofNullable(host), hostname(), addresses()).name();
+          me = ThisHost.find(inv.hosts(), Optional.ofNullable(host), ThisHost.hostname(), ThisHost.addresses()).name();
         } else {
           me = "localhost";
         }
@@ -194,7 +192,7 @@ final class PullCommand implements Callable<Integer> {
         source.markLoaded(commit);
       }
       catalog.warnings().forEach(w -> err.println(w.render()));
-      String recordName = inventoryPath.isPresent() ? me : Optional.ofNullable(host).orElse(hostname());
+      String recordName = inventoryPath.isPresent() ? me : Optional.ofNullable(host).orElseGet(ThisHost::hostname);
 
       // 3. run over the local connection, through the same apply as a push run: apply takes the
       // host's lease before changing anything, so a push and a pull never act on the host at once.
@@ -222,7 +220,7 @@ final class PullCommand implements Callable<Integer> {
           ObjectId id = HostRecords.push(source.repository(), target, recordName,
               "plumb pull " + report.verb() + " on " + recordName + ": " + outcome(results) + " at " + commit.name()
                   + (fetchFailure == null ? "" : " (fetch failed)"),
-              recordFiles(json, results, commit, fetchFailure, secrets, recordName, now), now, timeout);
+              PullRecord.files(json, results, commit, fetchFailure, secrets, recordName, now), now, timeout);
           err.println("recorded in " + HostRecords.ref(recordName) + " at " + id.name().substring(0, 12));
         } catch (IOException | IllegalArgumentException e) {
           err.println("plumb: could not push the run record: " + e.getMessage());
@@ -265,40 +263,6 @@ final class PullCommand implements Callable<Integer> {
     return results.isEmpty() ? "no resources" : results.get(0).outcome().word();
   }
 
-  /**
-   * The record's tree, in the ledger's layout ({@code runs/<id>.json} with a {@code record} object,
-   * {@code hosts/<name>/facts.json}) so that {@code plumb log} reads a host's ref as it reads the
-   * ledger. Only this run is in the tree: earlier runs are the record's parents, and a controller
-   * fetching every host's ref at depth 1 gets one run per host, however long the fleet has run.
-   */
-  private static Map<String, byte[]> recordFiles(String json, List<HostResult> results, ObjectId commit,
-      PullException fetchFailure, Sensitive secrets, String recordName, Instant now) {
-    String id = RUN_ID.format(now) + "-pull-" + recordName;
-    @SuppressWarnings("unchecked")
-    Map<String, Object> root = new LinkedHashMap<>((Map<String, Object>) Json.parse(json));
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("run", id);
-    record.put("time", now.toString());
-    record.put("commit", commit.name());
-    record.put("dirty", false);
-    record.put("mode", "pull");
-    if (fetchFailure != null) {
-      record.put("fetch_error", fetchFailure.getMessage());
-    }
-    root.put("record", record);
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("runs/" + id + ".json", (Json.pretty(root) + "\n").getBytes(StandardCharsets.UTF_8));
-    files.put("commit", (commit.name() + "\n").getBytes(StandardCharsets.UTF_8));
-    for (HostResult h : results) {
-      h.facts().ifPresent(f -> files.put("hosts/" + h.host() + "/facts.json",
-          (Json.pretty(FactsCodec.encode(f, secrets)) + "\n").getBytes(StandardCharsets.UTF_8)));
-    }
-    return files;
-  }
-
-  private static final java.time.format.DateTimeFormatter RUN_ID =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
-
   /** Secrets given through the environment (as for push runs): redacted wherever they would appear. */
   private static List<String> givenSecrets() {
     List<String> given = new ArrayList<>();
@@ -309,38 +273,5 @@ final class PullCommand implements Callable<Integer> {
       }
     }
     return given;
-  }
-
-  /** The kernel's host name (the UTS name; no DNS lookup). */
-  static String hostname() {
-    try {
-      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-      if (!name.isEmpty()) {
-        return name;
-      }
-    } catch (IOException e) {
-      // not Linux: ask Java
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
-  }
-
-  static Set<String> addresses() {
-    Set<String> found = new LinkedHashSet<>();
-    try {
-      for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        nic.inetAddresses().forEach(a -> {
-          String text = a.getHostAddress();
-          int zone = text.indexOf('%');
-          found.add(zone < 0 ? text : text.substring(0, zone));
-        });
-      }
-    } catch (SocketException e) {
-      // no addresses to match by
-    }
-    return found;
   }
 }

@@ -20,6 +20,10 @@ import java.util.Set;
  * InventoryData keeps them (creation order of groups, order of hosts and children within a group,
  * depth, {@code ansible_group_priority}); {@link #build} reconciles and merges variables in
  * VariableManager's order.
+ *
+ * <p>Over 250 lines because it mirrors one structure of ansible-core (InventoryData, and
+ * VariableManager's merge): groups, hosts, depths and priorities are only reconciled together, in
+ * {@link #build}.
  */
 final class InventoryBuilder {
   static final String ALL = "all";

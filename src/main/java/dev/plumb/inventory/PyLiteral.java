@@ -14,6 +14,10 @@ import java.util.Optional;
  *
  * <p>Results are plain Java values: String, Long or BigInteger, Double, Boolean, null, List, Map.
  * Complex numbers and sets, which Ansible cannot print as JSON either, are left as text.
+ *
+ * <p>Over 250 lines because it is one recursive-descent parser of one grammar: every method moves
+ * the same cursor, and Python's number and string forms (prefixes, underscores, escapes) are most
+ * of it.
  */
 final class PyLiteral {
   private final String s;

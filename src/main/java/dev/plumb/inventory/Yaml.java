@@ -34,6 +34,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * by the parser and reported here with both marks, because snakeyaml's own message has only one.
  * Aliases are limited twice: the parser caps alias count, and the conversion caps the number of
  * values, since a few aliases nested in each other still expand exponentially.
+ *
+ * <p>Over 250 lines because reading YAML with marks is one job whose parts share its limits and
+ * messages: the parse (with vault decryption), the syntax and limit errors with their fixes, and
+ * the walk of the nodes that keeps each mark and counts the values.
  */
 public final class Yaml {
   static final int MAX_CODE_POINTS = 3 * 1024 * 1024;

@@ -133,7 +133,7 @@ final class YamlInventory {
       return java.util.Optional.empty();
     }
     if (value instanceof Value.Map m) {
-      return java.util.Optional.of(Inventory.zip(m, typed));
+      return java.util.Optional.of(InventoryFiles.zip(m, typed));
     }
     problems.error(value.mark(), what + " must be a mapping, got " + value.kind(), "write 'name: value' lines");
     return java.util.Optional.empty();

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * <p>Deliberately not a template engine: {@code {{ name }}}, {@code {{ a.b }}} and {@code {{ x |
  * default(v) }}} only. Variables are resolved lazily (a variable may use others) and memoized; a
  * variable being resolved that is met again is a cycle.
+ *
+ * <p>Over 250 lines because the variables and the substitution share one lazy, memoized resolution
+ * and its cycle detection: neither works without the other.
  */
 final class Scope {
   private static final Pattern EXPR = Pattern.compile("\\{\\{(.*?)\\}\\}", Pattern.DOTALL);

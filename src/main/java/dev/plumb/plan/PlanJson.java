@@ -23,6 +23,9 @@ import java.util.Map;
  * A host's plan as JSON and back: {@code parse(render(p))} equals {@code p}, so a saved plan runs
  * exactly as the plan that was made. The schema is versioned by {@code "schema"} and documented in
  * docs/json-format.md; bytes (stdin, predicted file contents) are base64 so they survive exactly.
+ *
+ * <p>Over 250 lines because the writer and the reader of the schema stay side by side: each field
+ * is written and read back in one place, which is what keeps the round trip exact.
  */
 public final class PlanJson {
   /** The schema version this code writes and reads. */

@@ -2,6 +2,12 @@ package dev.plumb.pull;
 
 import dev.plumb.inventory.Host;
 import dev.plumb.source.Value;
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -62,5 +68,39 @@ public final class ThisHost {
 
   private static String example(List<Host> hosts) {
     return hosts.isEmpty() ? "NAME" : hosts.get(0).name();
+  }
+
+  /** The kernel's host name (the UTS name; no DNS lookup). */
+  public static String hostname() {
+    try {
+      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    } catch (IOException e) {
+      // not Linux: ask Java
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** This machine's addresses, as an inventory writes them (no IPv6 zone). */
+  public static Set<String> addresses() {
+    Set<String> found = new LinkedHashSet<>();
+    try {
+      for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        nic.inetAddresses().forEach(a -> {
+          String text = a.getHostAddress();
+          int zone = text.indexOf('%');
+          found.add(zone < 0 ? text : text.substring(0, zone));
+        });
+      }
+    } catch (SocketException e) {
+      // no addresses to match by
+    }
+    return found;
   }
 }

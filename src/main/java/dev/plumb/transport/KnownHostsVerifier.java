@@ -28,6 +28,9 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts.KnownHostEntry;
  *
  * <p>sshj only reports "not verified", so the reason is kept here and read back by the connection
  * after the handshake fails ({@link #failure()}).
+ *
+ * <p>One class over 250 lines because sshj asks one {@link HostKeyVerifier} both to verify a key
+ * and to list known algorithms, and the reason for a refusal must outlive the failed handshake.
  */
 final class KnownHostsVerifier implements HostKeyVerifier {
 

@@ -207,9 +207,9 @@ class InventoryTest {
 
   @Test
   void contentSniffing_choosesIniOrYaml() {
-    assertThat(Inventory.isIni(Path.of("inventory"), "# x\n[gpu]\nh1\n")).isTrue();
-    assertThat(Inventory.isIni(Path.of("inventory"), "h1 ansible_host=1.2.3.4\n")).isTrue();
-    assertThat(Inventory.isIni(Path.of("inventory"), "---\nall:\n  hosts:\n")).isFalse();
-    assertThat(Inventory.isIni(Path.of("x.yml"), "[gpu]\n")).isFalse();
+    assertThat(InventoryFiles.isIni(Path.of("inventory"), "# x\n[gpu]\nh1\n")).isTrue();
+    assertThat(InventoryFiles.isIni(Path.of("inventory"), "h1 ansible_host=1.2.3.4\n")).isTrue();
+    assertThat(InventoryFiles.isIni(Path.of("inventory"), "---\nall:\n  hosts:\n")).isFalse();
+    assertThat(InventoryFiles.isIni(Path.of("x.yml"), "[gpu]\n")).isFalse();
   }
 }

@@ -85,6 +85,9 @@ final class TestResources {
       List<Command> commands = new java.util.ArrayList<>(append.commands());
       commands.add(Command.rebuild("update-grub"));
       return append.withCommands(commands);
+    }
+  };
+
   /** Reads a file and writes nothing: its state says whether the file has the line. */
   static final Module READ = new Module() {
     @Override public ModuleSpec spec() {
