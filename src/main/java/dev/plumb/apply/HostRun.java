@@ -14,8 +14,10 @@ import dev.plumb.transport.Connection;
 import dev.plumb.transport.ExecResult;
 import dev.plumb.transport.TransportException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Whatever escapes a phase (a bug) ends this host's run as a failure that keeps the plan and the
  * step results so far; the other hosts go on.
+ *
+ * <p>One class over 250 lines because it is the one place that orders a host's phases and decides
+ * between them (the lease, whether to reboot, reboot memory across runs via {@link RebootMemory});
+ * what each phase does lives in its own class.
  */
 final class HostRun {
   private static final Duration REBOOT_POLL = Duration.ofMillis(500);
@@ -47,6 +53,8 @@ final class HostRun {
   /** Changes the run's policy left (apply --only drift): not a failure to converge. */
   private Set<String> left = Set.of();
   private long start;
+  /** The reboot an earlier run tried on this host and did not see take, as read with the facts. */
+  private Optional<RebootMemory.Attempt> earlierReboot = Optional.empty();
 
   private final PlanSource plans;
 
@@ -127,6 +135,7 @@ final class HostRun {
       }
       Optional<String> leasedBy = Lease.heldBy(facts);
       long generation = Lease.generation(facts);
+      earlierReboot = RebootMemory.read(facts);
       facts = withoutProbe(facts);
       PlanSource.Decision decision = plans.plan(catalog, facts, options.reboot());
       if (decision instanceof PlanSource.Refuse refused) {
@@ -195,12 +204,14 @@ final class HostRun {
   private FactSet readWithProbe(Connection connection) throws TransportException {
     List<dev.plumb.facts.Fact> all = new java.util.ArrayList<>(planner.factsNeeded(catalog));
     all.add(Lease.PROBE);
+    all.add(RebootMemory.FACT);
     return FactReader.read(connection, all, options.factTimeout());
   }
 
   private static FactSet withoutProbe(FactSet facts) {
     java.util.Map<dev.plumb.facts.Fact, FactResult> read = new java.util.LinkedHashMap<>(facts.asRead());
     read.remove(Lease.PROBE);
+    read.remove(RebootMemory.FACT);
     return FactSet.of(read);
   }
 
@@ -226,6 +237,11 @@ final class HostRun {
   }
 
   private HostResult apply(FactSet facts, Connection connection) {
+    if (earlierReboot.isPresent() && !plan.rebootPending()) {
+      // Nothing waits for a reboot: what the remembered one was for is live now (it took, and the
+      // run that did it was stopped before it could say so) or no longer declared.
+      forgetEarlierReboot(connection);
+    }
     first = Phase.run(plan, connection, executor, plan.rebootPlanned(), step -> options.policy().leave(name(), plan, step));
     if (first.failed()) {
       return applied(Outcome.FAILED, first.failures(), null, null, plan.rebootPending());
@@ -238,11 +254,23 @@ final class HostRun {
       Verification v = verify(connection, Set.of(), null);
       return applied(v.converged() ? Outcome.CHANGED : Outcome.FAILED, v.problems(), null, null, v.rebootPending());
     }
-    // The reboot barrier. This is where a run decides whether the host may reboot now (reboot
-    // memory across runs goes here); the plan says it is due and the policy allows it.
+    // The reboot barrier: the plan says a reboot is due and the policy allows it; the host may still
+    // refuse it when an earlier reboot for the same cause did not take.
+    String bootBefore = bootId(facts);
+    Map<String, String> cause = RebootMemory.cause(catalog, plan);
+    Optional<String> refused = options.rebootAgain() ? Optional.empty()
+        : earlierReboot.flatMap(a -> a.refuses(bootBefore, cause, RebootMemory.running(plan)));
+    if (refused.isPresent()) {
+      return applied(Outcome.FAILED, List.of(refused.get()), null, null, true);
+    }
+    try {
+      RebootMemory.remember(connection, new RebootMemory.Attempt(bootBefore, Instant.now(), cause, RebootMemory.expected(plan)));
+    } catch (TransportException e) {
+      return applied(Outcome.FAILED, List.of(e.getMessage() + "; not rebooting without it"), null, null, true);
+    }
     Duration rebootTimeout = dev.plumb.load.RebootTimeout.of(catalog.host()).orElse(options.rebootTimeout());
     Optional<String> rebootProblem = new Reboot(this::open, rebootTimeout, options.factTimeout(), rebootPoll)
-        .run(connection, bootId(facts));
+        .run(connection, bootBefore);
     if (rebootProblem.isPresent()) {
       return applied(Outcome.FAILED, List.of(rebootProblem.get()), null, null, true);
     }
@@ -274,10 +302,23 @@ final class HostRun {
       left = new HashSet<>(first.waiting());
       left.addAll(phase2.waiting());
       Verification v = verify(again, mustBeLive, phase2.commandsRun() == 0 ? after : null);
+      if (v.rebootTook()) {
+        forgetEarlierReboot(again);
+      }
       return applied(v.converged() ? Outcome.CHANGED : Outcome.FAILED, v.problems(), second, phase2, v.rebootPending());
     } catch (TransportException e) {
       return applied(Outcome.FAILED, List.of("rebooted, but could not plan again afterwards: " + e.getMessage()),
           null, null, true);
+    }
+  }
+
+  /** Removes the host's record of a reboot attempt; one left behind is removed by the next run that finds nothing pending. */
+  private void forgetEarlierReboot(Connection connection) {
+    try {
+      RebootMemory.forget(connection);
+    } catch (TransportException e) {
+      // Harmless: the record only refuses a reboot for a cause that is still pending, and the next
+      // run that finds nothing pending removes it.
     }
   }
 

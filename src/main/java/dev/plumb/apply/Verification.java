@@ -19,8 +19,10 @@ import java.util.stream.Stream;
  * @param problems one line per resource that did not converge, and one for a reboot that did not
  *     make the running state live; empty when the host converged
  * @param rebootPending the host still needs a reboot for its state to be live
+ * @param rebootTook what a reboot done in this run was to make live is live (true when there was
+ *     none); false when the facts could not be read
  */
-record Verification(List<String> problems, boolean rebootPending) {
+record Verification(List<String> problems, boolean rebootPending, boolean rebootTook) {
   Verification {
     problems = List.copyOf(problems);
   }
@@ -56,11 +58,11 @@ record Verification(List<String> problems, boolean rebootPending) {
       problems.add("after one reboot the running state still differs from the next boot; not rebooting again: "
           + String.join("; ", stillPending));
     }
-    return new Verification(problems, check.rebootPending());
+    return new Verification(problems, check.rebootPending(), stillPending.isEmpty());
   }
 
   /** The facts could not be re-read: nothing is known to have converged. */
   static Verification unreadable(String why) {
-    return new Verification(List.of("could not re-read facts to verify the result: " + why), true);
+    return new Verification(List.of("could not re-read facts to verify the result: " + why), true, false);
   }
 }

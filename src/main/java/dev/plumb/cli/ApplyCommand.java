@@ -29,18 +29,30 @@ import picocli.CommandLine.Command;
       "  plumb plan -o plan.json -i inventories/lab.yml playbooks/gpu-hypervisor.yml",
       "  plumb apply plan.json",
       "", "Exit: 0 converged at the end; 1 bad input or a stale saved plan; 3 a host failed, did not converge,"
-          + " was unreachable, was refused by its saved plan, or was locked: another apply held its lease"
+          + " was unreachable, was refused by its saved plan, was refused a reboot that an earlier one for the same"
+          + " cause did not make live (--reboot force overrides), or was locked: another apply held its lease"
           + " (the host was left alone)."})
 final class ApplyCommand extends RunVerb {
   private SavedPlan.Loaded saved;
 
   @picocli.CommandLine.Option(names = "--reboot", paramLabel = "POLICY", defaultValue = "never",
-      description = "never (default: report \"reboot pending\") or if-needed (one reboot per host, at the end, verified).")
+      description = "never (default: report \"reboot pending\"), if-needed (one reboot per host, at the end, verified;"
+          + " refused when an earlier reboot for the same declared values did not take, as the host remembers in"
+          + " /var/lib/plumb/reboot-attempt) or force (if-needed, and one more reboot even then).")
   String reboot;
 
   @Override
   String rebootPolicy() {
-    return reboot;
+    return switch (reboot) {
+      case "force" -> "if-needed";
+      case "never", "if-needed" -> reboot;
+      default -> throw new IllegalArgumentException("--reboot takes 'never', 'if-needed' or 'force', not '" + reboot + "'");
+    };
+  }
+
+  @Override
+  boolean rebootAgain() {
+    return reboot.equals("force");
   }
 
   @picocli.CommandLine.Option(names = "--metrics-file", paramLabel = "PATH",

@@ -38,6 +38,11 @@ abstract class RunVerb implements Callable<Integer> {
     return "never";
   }
 
+  /** apply --reboot force: reboot even for a cause an earlier reboot of the host did not make live. */
+  boolean rebootAgain() {
+    return false;
+  }
+
   boolean detailedExitCode() {
     return false;
   }
@@ -88,6 +93,7 @@ abstract class RunVerb implements Callable<Integer> {
     if (rebootTimeout() != null) {
       options = options.withRebootTimeout(rebootTimeout());
     }
+    options = options.withRebootAgain(rebootAgain());
     Formats.check(common.format, mode());
     if (metricsFile() != null && MetricsOutput.problem(metricsFile()) != null) {
       throw new IllegalArgumentException(MetricsOutput.problem(metricsFile()));

@@ -3,9 +3,16 @@ package dev.plumb.load;
 import dev.plumb.modules.Module;
 import dev.plumb.modules.Params;
 import dev.plumb.source.Mark;
+import dev.plumb.text.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One declared piece of state for one host, with its variables resolved.
@@ -59,5 +66,32 @@ public record Resource(
   @Override
   public int hashCode() {
     return 31 * id.hashCode() + order;
+  }
+
+  /**
+   * {@code sha256:<hex>} of its type and parameters (variables resolved), map keys sorted all the
+   * way down: equal digests, same desired state, whatever the order of keys in YAML. What drift
+   * compares with a host's last converged state, and what a reboot was for (reboot memory).
+   */
+  public String declaredDigest() {
+    String canonical = type() + "\n" + Json.write(sorted(params.raw().toPlain()));
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static Object sorted(Object plain) {
+    if (plain instanceof Map<?, ?> m) {
+      Map<String, Object> out = new TreeMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), sorted(v)));
+      return out;
+    }
+    if (plain instanceof List<?> l) {
+      return l.stream().map(Resource::sorted).toList();
+    }
+    return plain;
   }
 }
