@@ -254,17 +254,35 @@ final class HostRun {
       Verification v = verify(connection, Set.of(), null);
       return applied(v.converged() ? Outcome.CHANGED : Outcome.FAILED, v.problems(), null, null, v.rebootPending());
     }
-    // The reboot barrier: the plan says a reboot is due and the policy allows it; the host may still
-    // refuse it when an earlier reboot for the same cause did not take.
-    String bootBefore = bootId(facts);
-    Map<String, String> cause = RebootMemory.cause(catalog, plan);
+    // The reboot barrier: the plan says a reboot is due and the policy allows it. Whether it still is
+    // comes from the facts read now: a step may have made its change live itself (an installer that
+    // loads its driver), and a run killed just after a reboot that took finds only such changes left.
+    FactSet due;
+    try {
+      due = read(connection);
+    } catch (TransportException e) {
+      return applied(Outcome.FAILED, List.of("could not read the facts before the reboot: " + e.getMessage()),
+          null, null, true);
+    }
+    HostPlan now = planner.plan(catalog, due, RebootPolicy.NEVER);
+    if (!now.rebootPending()) {
+      if (earlierReboot.isPresent()) {
+        forgetEarlierReboot(connection);
+      }
+      left = first.waiting();
+      Verification v = verify(connection, Set.of(), due);
+      return applied(v.converged() ? Outcome.CHANGED : Outcome.FAILED, v.problems(), null, null, v.rebootPending());
+    }
+    // The host may still refuse it when an earlier reboot for the same cause did not take.
+    String bootBefore = bootId(due);
+    Map<String, String> cause = RebootMemory.cause(catalog, now);
     Optional<String> refused = options.rebootAgain() ? Optional.empty()
-        : earlierReboot.flatMap(a -> a.refuses(bootBefore, cause, RebootMemory.running(plan)));
+        : earlierReboot.flatMap(a -> a.refuses(bootBefore, cause, RebootMemory.running(now)));
     if (refused.isPresent()) {
       return applied(Outcome.FAILED, List.of(refused.get()), null, null, true);
     }
     try {
-      RebootMemory.remember(connection, new RebootMemory.Attempt(bootBefore, Instant.now(), cause, RebootMemory.expected(plan)));
+      RebootMemory.remember(connection, new RebootMemory.Attempt(bootBefore, Instant.now(), cause, RebootMemory.expected(now)));
     } catch (TransportException e) {
       return applied(Outcome.FAILED, List.of(e.getMessage() + "; not rebooting without it"), null, null, true);
     }

@@ -5,7 +5,6 @@ import dev.plumb.facts.FactResult;
 import dev.plumb.facts.FactSet;
 import dev.plumb.load.HostCatalog;
 import dev.plumb.load.Resource;
-import dev.plumb.modules.TakesEffect;
 import dev.plumb.plan.HostPlan;
 import dev.plumb.plan.Step;
 import dev.plumb.transport.Connection;
@@ -134,13 +133,16 @@ final class RebootMemory {
     return Optional.empty();
   }
 
-  /** The steps a reboot at the end of {@code plan} is for: waiting for one, or changing what takes effect after one. */
+  /**
+   * The steps a reboot is for, in {@code plan} made from the facts read just before it: those whose
+   * running state differs from the next boot. Not a change still to be made (a step deferred until
+   * after the reboot): the reboot is not for it.
+   */
   static List<Step> needingReboot(HostPlan plan) {
-    return plan.steps().stream().filter(s -> s.change().rebootPending()
-        || (s.changes() && s.change().takesEffect() instanceof TakesEffect.AfterReboot)).toList();
+    return plan.steps().stream().filter(s -> s.change().rebootPending()).toList();
   }
 
-  /** What a reboot at the end of {@code plan} is for: resource id to the digest of its declaration. */
+  /** What a reboot is for ({@link #needingReboot}): resource id to the digest of its declaration. */
   static Map<String, String> cause(HostCatalog catalog, HostPlan plan) {
     Map<String, Resource> byId = new LinkedHashMap<>();
     catalog.resources().forEach(r -> byId.put(r.id(), r));

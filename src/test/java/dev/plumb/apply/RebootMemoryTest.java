@@ -160,4 +160,19 @@ class RebootMemoryTest {
     assertThat(RebootMemory.Attempt.decode("hello\n")).isEmpty();
     assertThat(RebootMemory.Attempt.decode("")).isEmpty();
   }
+
+  @Test
+  void rebootPlannedForAChangeThatMadeItselfLive_isNotDone_theFactsReadAtTheBarrierDecide() {
+    bootIgnoresTheSetting();
+    // Like an installer that loads its driver: the write makes the new value live at once.
+    host.on("plumb-write", h -> {
+      h.file(BOOT_CONF, "iommu=on\n").commandFact(RUNNING, 0, "iommu=on\n");
+      return ScriptedHost.ok("");
+    });
+    HostResult r = apply(boot("iommu=on"), false);
+    assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.CHANGED);
+    assertThat(r.rebooted()).isFalse();
+    assertThat(host.reboots).isZero();
+    assertThat(record()).isNull();
+  }
 }
