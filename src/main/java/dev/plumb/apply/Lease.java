@@ -24,6 +24,10 @@ import java.util.Optional;
  *
  * <p>It works over any {@link Connection} that can {@link Connection#hold hold} a command, the
  * local one included (pull mode runs on the host itself).
+ *
+ * <p>One class over 250 lines because taking the lease (the shell script), probing it (the fact
+ * plan and check read) and describing its holder all speak one on-host format, the lock file and
+ * the holder line; kept together, a change to that format is made in one place.
  */
 public final class Lease implements AutoCloseable {
   /**
