@@ -35,14 +35,7 @@ class GpuHostShapesIT {
   private static void secondApplyRunsNothing(String host, String... extra) {
     int reboots = lab.reboots(host);
     Plumb again = apply(host, extra);
-    assertThat(again.exit()).as(again.toString()).isZero();
-    Plumb.Host second = again.json().host(host);
-    assertThat(second.outcome()).as(second.toString()).isEqualTo("converged");
-    assertThat(second.steps()).isNotEmpty().allSatisfy(step -> {
-      assertThat(step.action()).as(step.id()).isEqualTo("none");
-      assertThat(step.commandsRun()).as(step.id() + " commands_run").isZero();
-    });
-    assertThat(second.flag("reboot_pending")).isFalse();
+    Converged.ranNothing(again, host);
     assertThat(lab.reboots(host)).as("reboots after the second apply").isEqualTo(reboots);
   }
 

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plumb.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,19 +26,9 @@ class NvidiaDriverIT {
   private static final String EL9_RUNNING = "5.14.0-362.8.1.el9_3.x86_64";
   private static final String EL9_NEXT = "5.14.0-427.13.1.el9_4.x86_64";
 
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(2);
 
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(2);
-  }
 
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   /** gpu-node.yml targets the group gpu_nodes: the lab's hosts, in that group, with absolute paths. */
   private static Path gpuNodes(Path dir) throws Exception {
@@ -61,14 +50,7 @@ class NvidiaDriverIT {
   private static void secondApplyRunsNothing(Path inventory, String host, String... vars) {
     int execsBefore = lab.execCount(host);
     Plumb again = apply(inventory, host, vars);
-    assertThat(again.exit()).as(again.toString()).isZero();
-    Plumb.Host second = again.json().host(host);
-    assertThat(second.outcome()).as(second.toString()).isEqualTo("converged");
-    assertThat(second.steps()).isNotEmpty().allSatisfy(step -> {
-      assertThat(step.action()).as(step.id()).isEqualTo("none");
-      assertThat(step.commandsRun()).as(step.id() + " commands_run").isZero();
-    });
-    assertThat(second.flag("reboot_pending")).isFalse();
+    Converged.ranNothing(again, host);
     assertThat(lab.execCount(host) - execsBefore).as("exec channels opened by the second apply").isEqualTo(1);
   }
 

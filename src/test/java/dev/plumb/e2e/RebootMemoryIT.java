@@ -3,9 +3,8 @@ package dev.plumb.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 10: a host whose reboot does not take (lab knob {@code broken_reboot=1}: the boot keeps the
@@ -16,21 +15,10 @@ class RebootMemoryIT {
   private static final String HYPERVISOR = "playbooks/gpu-hypervisor.yml";
   private static final String RECORD = "/var/lib/plumb/reboot-attempt";
 
-  private static Lab lab;
-  private static String inventory;
+  @RegisterExtension static final Lab lab = Lab.fresh(1);
+  private static final String inventory = lab.inventory().toString();
 
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(1);
-    inventory = lab.inventory().toString();
-  }
 
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private static Plumb apply(String reboot) {
     return Plumb.run("apply", "--reboot", reboot, "-i", inventory, "-l", "lab01", HYPERVISOR);

@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,7 +51,7 @@ class ShippedPlaybooksOnProfilesIT {
       "dracut", "reboot", "shutdown", "rmmod", "nvidia-modprobe", "NVIDIA-Linux-x86_64-367.35.run", "cuda_8.0.27_linux.run",
       "cuda_8.0.27.1_linux.run");
 
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(6);
   private static String inventory;
   /** Per playbook: the first apply, and the second, after every first apply. */
   private static final Map<String, Plumb> first = new LinkedHashMap<>();
@@ -65,7 +65,6 @@ class ShippedPlaybooksOnProfilesIT {
 
   @BeforeAll
   static void applyEveryPlaybookTwice(@TempDir Path dir) throws IOException {
-    lab = Lab.up(6);
     PROFILE.forEach((host, profile) -> {
       if (!profile.equals("default")) {
         lab.set(host, "profile=" + profile);
@@ -99,12 +98,6 @@ class ShippedPlaybooksOnProfilesIT {
     }
   }
 
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   /** The lab's inventory with the hosts grouped by role, and group_vars/rdo.yml beside it. */
   private static Path writeInventory(Path dir) throws IOException {

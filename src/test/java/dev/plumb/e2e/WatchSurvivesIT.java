@@ -21,9 +21,8 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,20 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * left, exit 0).
  */
 class WatchSurvivesIT {
-  private static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.fresh(3);
   @TempDir static Path tmp;
 
-  @BeforeAll
-  static void up() {
-    lab = Lab.up(3);
-  }
 
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private static final String PLAY = """
       - hosts: hypervisors
