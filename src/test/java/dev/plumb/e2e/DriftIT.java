@@ -1,5 +1,6 @@
 package dev.plumb.e2e;
 
+import static dev.plumb.e2e.TwoFilePlay.PLAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
@@ -17,16 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DriftIT {
   @RegisterExtension static final Lab lab = Lab.fresh(1);
   @TempDir static Path repo;
-
-  private static final String PLAY =
-      """
-      - hosts: hypervisors
-        resources:
-          - file: {path: /etc/plumb-a.conf, content: "a=1\\n"}
-            name: a
-          - file: {path: /etc/plumb-b.conf, content: "b=%s\\n"}
-            name: b
-      """;
 
   @Test
   void handEditCorrectedByOnlyDrift_aCommitIsNotRolledOut() throws Exception {

@@ -1,5 +1,7 @@
 package dev.plumb.e2e;
 
+import static dev.plumb.e2e.TwoFilePlay.PLAY;
+import static dev.plumb.e2e.TwoFilePlay.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,25 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WatchIT {
   @RegisterExtension static final Lab lab = Lab.fresh(2);
   @TempDir static Path repo;
-
-  private static final String PLAY = """
-      - hosts: hypervisors
-        resources:
-          - file: {path: /etc/plumb-a.conf, content: "a=1\\n"}
-            name: a
-          - file: {path: /etc/plumb-b.conf, content: "b=%s\\n"}
-            name: b
-      """;
-
-  private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(250);
-    }
-  }
 
   private static PromText metrics(int port) {
     try {

@@ -1,5 +1,7 @@
 package dev.plumb.e2e;
 
+import static dev.plumb.e2e.TwoFilePlay.PLAY;
+import static dev.plumb.e2e.TwoFilePlay.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumb.lab.Lab;
@@ -17,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
@@ -42,15 +43,6 @@ class WatchSurvivesIT {
 
 
 
-  private static final String PLAY = """
-      - hosts: hypervisors
-        resources:
-          - file: {path: /etc/plumb-a.conf, content: "a=1\\n"}
-            name: a
-          - file: {path: /etc/plumb-b.conf, content: "b=%s\\n"}
-            name: b
-      """;
-
   /** The same with a slow step first (it says when it started), and a step after it. */
   private static final String SLOW = """
       - hosts: hypervisors
@@ -67,16 +59,6 @@ class WatchSurvivesIT {
   private Path out;
   private Path err;
   private long watchPid;
-
-  private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(200);
-    }
-  }
 
   private String log() {
     try {
