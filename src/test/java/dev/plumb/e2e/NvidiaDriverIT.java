@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which do what nvidia-installer 367.35/375.26 does: build for {@code uname -r} unless given
  * --kernel-name, unload the loaded modules first and stop when one is in use, load the new one
  * last). On rocky9 a newer kernel is the boot loader's default: the module must be built for it
- * too, or the next boot has no driver. An upgrade over a driver in use is a blocker naming the
+ * too, or the next boot has no driver; with it built there and loaded now, no reboot is needed. An upgrade over a driver in use is a blocker naming the
  * users, never a failed installer; over a loaded driver nobody uses, the installer swaps it now.
  */
 class NvidiaDriverIT {
@@ -60,7 +60,7 @@ class NvidiaDriverIT {
   }
 
   @Test
-  void rocky9_pendingKernel_theDriverIsBuiltForTheKernelThatBootsNext_oneReboot_thenASecondApplyRunsNothing(@TempDir Path dir)
+  void rocky9_pendingKernel_theDriverIsBuiltForTheKernelThatBootsNext_andLoadedNow_noReboot_thenASecondApplyRunsNothing(@TempDir Path dir)
       throws Exception {
     String host = "lab01";
     lab.set(host, "profile=rocky9");
@@ -77,15 +77,18 @@ class NvidiaDriverIT {
     assertThat(result.outcome()).isEqualTo("changed");
     assertThat(lab.calls(host, RUN_367)).as("installer runs").isEqualTo(1);
     assertThat(lab.exec(host, "cat", "/var/lib/lab/calls/dkms")).contains("install -m nvidia -v 367.35 -k " + EL9_NEXT);
-    assertThat(lab.reboots(host)).as("one reboot, into the pending kernel").isEqualTo(1);
-    assertThat(lab.exec(host, "uname", "-r").strip()).isEqualTo(EL9_NEXT);
-    assertThat(lab.exec(host, "modinfo", "-F", "version", "nvidia").strip()).as("the booted kernel's module").isEqualTo("367.35");
+    // The installer loaded the driver in the running kernel and DKMS built it for the next one, so
+    // the running state is what the next boot gives: no reboot is plumb's to make (HostRun reads the
+    // facts again at the barrier). The pending kernel is the operator's update to boot.
+    assertThat(lab.reboots(host)).as("no reboot: nothing differs between now and the next boot").isZero();
+    assertThat(lab.exec(host, "modinfo", "-k", EL9_NEXT, "-F", "version", "nvidia").strip())
+        .as("the next kernel's module").isEqualTo("367.35");
     assertThat(lab.exec(host, "cat", "/proc/driver/nvidia/version")).contains("Kernel Module  367.35");
-    assertThat(driver(host, "0000:42:00.0")).as("GPU driver after the reboot").isEqualTo("nvidia");
+    assertThat(driver(host, "0000:42:00.0")).as("GPU driver now").isEqualTo("nvidia");
 
     secondApplyRunsNothing(inventory, host);
     assertThat(lab.calls(host, RUN_367)).isEqualTo(1);
-    assertThat(lab.reboots(host)).isEqualTo(1);
+    assertThat(lab.reboots(host)).isZero();
   }
 
   @Test
