@@ -47,7 +47,7 @@ class WatchSurvivesIT {
   private static final String SLOW = """
       - hosts: hypervisors
         resources:
-          - command: {shell: "touch /tmp/slow-started; sleep 4; echo done > /etc/plumb-slow", creates: /etc/plumb-slow}
+          - command: {shell: "touch /etc/plumb-slow-started; sleep 4; echo done > /etc/plumb-slow", creates: /etc/plumb-slow}
             name: slow
           - file: {path: /etc/plumb-after.conf, content: "after\\n"}
             name: after
@@ -327,10 +327,15 @@ class WatchSurvivesIT {
           () -> count(stderr(), "the input loads again") > recovered);
 
       // SIGTERM in the middle of a slow step: that step finishes, the one after it is left, exit 0.
+      // The marker lives in the host's own /etc (the lab's /tmp is not private to a host in every
+      // shape, and one left by an earlier run made this wait pass before the step had started).
+      for (String host : lab.hosts()) {
+        lab.exec(host, "rm", "-f", "/etc/plumb-slow-started");
+      }
       Files.writeString(playbook, SLOW);
       signal(watch, "HUP");
       await("the slow step under way on every host\n" + log(), Duration.ofSeconds(20),
-          () -> lab.hosts().stream().allMatch(h -> cat(h, "/tmp/slow-started").isEmpty()));
+          () -> lab.hosts().stream().allMatch(h -> cat(h, "/etc/plumb-slow-started").isEmpty()));
       signal(watch, "TERM");
       ended = watch.waitFor(30, TimeUnit.SECONDS);
       assertThat(ended).as("SIGTERM ends the watch\n" + log()).isTrue();
