@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A connector that keeps one connection per host open across runs (plumb watch): a run's
- * {@code close()} leaves it open, and the next run's facts cost one exec and no handshake. A
+ * {@code close()} leaves it open, and the next run's facts cost no handshake and no new channel:
+ * they are read by a shell kept on the connection ({@link FactShell}). A
  * connection that broke (lost, unreachable) is dropped and closed, so the next open connects anew
  * (after a reboot, an sshd restart). A kept connection found dead by a run's first exec (sshd
  * restarted since the last run) is opened anew and that exec tried once more, so a restart is not an
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class KeptConnections implements Connector, AutoCloseable {
   private final Connector opener;
   private final Map<String, Connection> open = new ConcurrentHashMap<>();
+  /** Per host, the fact shell held on its kept connection (see {@link FactShell}). */
+  private final Map<String, FactShell> shells = new ConcurrentHashMap<>();
   private final AtomicInteger handshakes = new AtomicInteger();
 
   public KeptConnections(Connector opener) {
@@ -59,6 +62,7 @@ public final class KeptConnections implements Connector, AutoCloseable {
 
   /** Closes and forgets the host's connection (a host gone from the inventory, or to reconnect). */
   public void drop(String host) {
+    closeShell(host);
     Connection c = open.remove(host);
     if (c != null) {
       c.close();
@@ -71,6 +75,13 @@ public final class KeptConnections implements Connector, AutoCloseable {
       if (!hosts.contains(h)) {
         drop(h);
       }
+    }
+  }
+
+  private void closeShell(String host) {
+    FactShell shell = shells.remove(host);
+    if (shell != null) {
+      shell.close();
     }
   }
 
@@ -101,15 +112,33 @@ public final class KeptConnections implements Connector, AutoCloseable {
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws TransportException {
       boolean first = untried;
       untried = false;
+      boolean facts = FactReader.COMMAND.equals(command);
       try {
-        return inner.exec(command, stdin, timeout);
+        return facts ? factShell().run(stdin, timeout) : inner.exec(command, stdin, timeout);
       } catch (TransportException e) {
+        if (facts) {
+          closeShell(target.name());
+        }
+        // A run's first exec is its fact read, which changes nothing: when the connection (or the
+        // shell on it) was found gone, it is tried once more on a new one.
         if (!broken(e) || !first) {
           throw e;
         }
       }
       inner = connect(target);
       return exec(command, stdin, timeout);
+    }
+
+    /** The fact shell of this host on the current connection, started when there is none. */
+    private FactShell factShell() throws TransportException {
+      FactShell shell = shells.get(target.name());
+      if (shell != null && shell.on() == inner) {
+        return shell;
+      }
+      closeShell(target.name());
+      shell = FactShell.start(inner);
+      shells.put(target.name(), shell);
+      return shell;
     }
 
     @Override

@@ -45,6 +45,25 @@ public interface Connection extends AutoCloseable {
      */
     java.util.Optional<String> readLine(Duration timeout) throws TransportException;
 
+    /**
+     * Writes {@code bytes} to the command's stdin, which stays open.
+     *
+     * @throws TransportException when the command or the connection is gone
+     */
+    default void write(byte[] bytes) throws TransportException {
+      throw new TransportException("this held command takes no input", TransportException.Kind.LOST);
+    }
+
+    /**
+     * The command's output up to the next {@code marker} (consumed, not returned); waits at most
+     * {@code timeout}.
+     *
+     * @throws TransportException when the output ended first, nothing came in time, or the connection failed
+     */
+    default byte[] readThrough(byte[] marker, Duration timeout) throws TransportException {
+      throw new TransportException("this held command gives no output to read", TransportException.Kind.LOST);
+    }
+
     /** EOF on the command's stdin, then the channel (or process) is closed. */
     @Override
     void close();
