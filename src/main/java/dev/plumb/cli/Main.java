@@ -68,7 +68,26 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (connects(args)) {
+      // Overlaps SSH's set-up with reading the command line and the input; contacts no host.
+      dev.plumb.transport.Connections.warmUp();
+    }
     System.exit(execute(args));
+  }
+
+  /** The verbs that may open SSH connections, unless they only print help or the version or plan from recorded facts. */
+  private static final java.util.Set<String> CONNECTING = java.util.Set.of("plan", "check", "apply", "facts", "drift", "watch");
+
+  static boolean connects(String... args) {
+    if (args.length == 0 || !CONNECTING.contains(args[0])) {
+      return false;
+    }
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version") || a.startsWith("--facts-from")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Runs the CLI and returns the exit code (for tests, which must not call System.exit). */

@@ -57,6 +57,14 @@ public final class Connections {
         password != null ? password : options.env().get(BECOME_PASSWORD_ENV));
   }
 
+  /**
+   * Prepares SSH on a daemon thread (sshj's configuration, BouncyCastle), for a run that will
+   * connect: it overlaps reading the input. Contacts no host; a failure is left to the first connection.
+   */
+  public static void warmUp() {
+    SshClientConfig.warmUp();
+  }
+
   /** Connects over SSH with settings built by the caller. */
   public static Connection open(SshSettings settings) throws TransportException {
     return SshConnection.open(settings);

@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.schmizz.keepalive.KeepAliveProvider;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -63,10 +61,7 @@ final class SshConnection implements Connection {
   }
 
   private static SSHClient newClient(SshSettings settings) {
-    DefaultConfig config = new DefaultConfig();
-    // KEEP_ALIVE asks for a reply, so a host that vanished is noticed (after a few intervals).
-    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-    SSHClient client = new SSHClient(config);
+    SSHClient client = new SSHClient(SshClientConfig.get());
     int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
     client.setConnectTimeout(connectMillis);
     // No socket read timeout: commands may stay silent for minutes; keepalive detects dead peers.

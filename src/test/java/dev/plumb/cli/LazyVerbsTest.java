@@ -35,6 +35,20 @@ class LazyVerbsTest {
   }
 
   @Test
+  void sshIsWarmedUp_forTheVerbsThatConnect_andNotForHelpVersionOrOtherVerbs() {
+    for (String verb : new String[] {"plan", "check", "apply", "facts", "drift", "watch"}) {
+      assertThat(Main.connects(verb, "-i", "inv.yml", "play.yml")).as(verb).isTrue();
+      assertThat(Main.connects(verb, "--help")).as(verb).isFalse();
+      assertThat(Main.connects(verb, "-h")).as(verb).isFalse();
+    }
+    for (String verb : new String[] {"lint", "inventory", "modules", "log", "show", "pull", "completion", "help", "--version", "-V"}) {
+      assertThat(Main.connects(verb, "play.yml")).as(verb).isFalse();
+    }
+    assertThat(Main.connects("plan", "--facts-from", "ledger", "play.yml")).isFalse();
+    assertThat(Main.connects()).isFalse();
+  }
+
+  @Test
   void everyVerbsHelp_builtAlone_isItsHelpAmongAllVerbs() {
     for (String verb : Main.VERBS.keySet()) {
       if (!verb.equals("help")) {
