@@ -5,13 +5,15 @@
 : "${ROOT:=}"
 LAB_STATE=$ROOT/var/lib/lab
 # The running kernel (the release the last boot chose; profile rocky9 has two installed).
-KVER=$(cat "$ROOT/proc/sys/kernel/osrelease" 2>/dev/null || true)
+# (read, not cat: every stub sources this file, and a real systemctl or modprobe costs one process,
+# so a stub should not cost several more)
+KVER=; read -r KVER 2>/dev/null <"$ROOT/proc/sys/kernel/osrelease" || true
 KVER=${KVER:-4.4.0-31-generic}
 SYS=$ROOT/sys
 
 lab_count() { # lab_count CMD ARGS... : one line per call in /var/lib/lab/calls/CMD
   _c=$1; shift
-  mkdir -p "$LAB_STATE/calls"
+  [ -d "$LAB_STATE/calls" ] || mkdir -p "$LAB_STATE/calls"
   printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$LAB_STATE/calls/$_c"
 }
 

@@ -26,6 +26,20 @@ public final class FactReader {
    */
   public static FactSet read(Connection connection, Collection<Fact> facts, Duration timeout)
       throws TransportException {
+    try {
+      return readOnce(connection, facts, timeout);
+    } catch (FactScript.Raced e) {
+      // A file changed size while it was read (written at that moment): read again, once.
+      try {
+        return readOnce(connection, facts, timeout);
+      } catch (FactScript.Raced again) {
+        throw new TransportException("reading facts failed twice: " + again.getMessage(), TransportException.Kind.BAD_OUTPUT, again);
+      }
+    }
+  }
+
+  private static FactSet readOnce(Connection connection, Collection<Fact> facts, Duration timeout)
+      throws TransportException {
     FactScript script = FactScript.of(facts);
     ExecResult result =
         connection.exec(COMMAND, script.script().getBytes(StandardCharsets.UTF_8), timeout);
@@ -37,6 +51,8 @@ public final class FactReader {
     try {
       Map<Fact, FactResult> decoded = script.decode(result.stdout());
       return FactSet.of(decoded);
+    } catch (FactScript.Raced e) {
+      throw e;
     } catch (IllegalArgumentException e) {
       throw new TransportException("reading facts failed: " + e.getMessage(), TransportException.Kind.BAD_OUTPUT, e);
     }

@@ -116,4 +116,85 @@ class FactScriptTest {
       }
     });
   }
+
+  @Test
+  void read_realShell_manyFilesInOneBatch_eachReadBackExactly() {
+    // Three or more files go in one batch (stat + cat), split by their sizes: any content, the
+    // empty file and the missing one included, comes back byte for byte, in one round trip.
+    qt().withExamples(15).forAll(lists().of(awkwardOutput()).ofSizeBetween(3, 6)).checkAssert(contents -> {
+      try {
+        Path dir = Files.createTempDirectory("plumb-batch");
+        try {
+          List<Fact> facts = new ArrayList<>();
+          for (int i = 0; i < contents.size(); i++) {
+            facts.add(Fact.file(Files.write(dir.resolve("f" + i), contents.get(i)).toString()));
+          }
+          facts.add(Fact.file(dir.resolve("missing").toString()));
+          facts.add(Fact.command("echo between"));
+          LocalConnection local = new LocalConnection("localhost");
+          FactSet read = FactReader.read(local, facts, Duration.ofSeconds(20));
+          for (int i = 0; i < contents.size(); i++) {
+            assertThat(read.get(facts.get(i))).isEqualTo(new FactResult.Content(contents.get(i)));
+          }
+          assertThat(read.get(facts.get(contents.size()))).isInstanceOf(FactResult.Missing.class);
+          assertThat(read.command("echo between").text()).isEqualTo("between\n");
+          assertThat(local.execCount()).isEqualTo(1);
+        } finally {
+          try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
+      } catch (java.io.IOException | dev.plumb.transport.TransportException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  @Test
+  void script_manyFiles_areReadByOneStatAndOneCat() {
+    String script = FactScript.of(List.of(Fact.file("/a"), Fact.file("/b"), Fact.file("/c")), D).script();
+    assertThat(script.split("stat -L", -1)).hasSize(2);
+    assertThat(FactScript.of(List.of(Fact.file("/a"), Fact.file("/b")), D).script()).doesNotContain("stat");
+  }
+
+  @Test
+  void decode_batchWhoseSizesDisagreeWithItsBytes_isRefusedAsRaced() {
+    FactScript script = FactScript.of(List.of(Fact.file("/a"), Fact.file("/b"), Fact.file("/c")), D);
+    String grown = D + " B BEGIN 0 3 1 2\nabcde+\n" + D + " B END 0\n";
+    assertThatThrownBy(() -> script.decode(grown.getBytes(StandardCharsets.UTF_8))).isInstanceOf(FactScript.Raced.class);
+    String failed = D + " B BEGIN 0 3 1 2\nabcde\n" + D + " B END 1\n";
+    assertThatThrownBy(() -> script.decode(failed.getBytes(StandardCharsets.UTF_8))).isInstanceOf(FactScript.Raced.class);
+  }
+
+  @Test
+  void read_aFileChangedWhileRead_isReadAgainOnce() throws Exception {
+    // A host whose first answer has a batch that does not add up (a file written meanwhile).
+    List<Fact> facts = List.of(Fact.file("/a"), Fact.file("/b"), Fact.file("/c"));
+    int[] execs = {0};
+    dev.plumb.transport.Connection host = new dev.plumb.transport.Connection() {
+      @Override
+      public String host() {
+        return "h";
+      }
+
+      @Override
+      public dev.plumb.transport.ExecResult exec(String command, byte[] stdin, Duration timeout) {
+        String d = new String(stdin, StandardCharsets.UTF_8).lines().findFirst().orElseThrow().substring(2);
+        String extra = execs[0]++ == 0 ? "X" : "";
+        String out = d + " B BEGIN 0 1 1 1 2 1\nabc" + extra + "\n" + d + " B END 0\n";
+        return new dev.plumb.transport.ExecResult(0, out.getBytes(StandardCharsets.UTF_8), new byte[0]);
+      }
+
+      @Override
+      public int execCount() {
+        return execs[0];
+      }
+
+      @Override
+      public void close() {}
+    };
+    FactSet read = FactReader.read(host, facts, Duration.ofSeconds(5));
+    assertThat(read.text("/b")).contains("b");
+    assertThat(execs[0]).isEqualTo(2);
+  }
 }
