@@ -32,6 +32,16 @@ class LazyVerbsTest {
     assertThat(Main.verbs("chek")).hasSize(Main.VERBS.size());
     assertThat(Main.verbs("--help")).hasSize(Main.VERBS.size());
     assertThat(Main.verbs()).hasSize(Main.VERBS.size());
+    assertThat(Main.verbs("--version")).isEmpty();
+    assertThat(Main.verbs("-V")).isEmpty();
+    assertThat(Main.verbs("--version", "check")).hasSize(Main.VERBS.size());
+  }
+
+  @Test
+  void theVersionAlone_isPrintedWithoutBuildingAnyVerb() {
+    String expected = "plumb " + Main.VERSION + " (Java " + Runtime.version() + ")" + System.lineSeparator();
+    assertThat(out("--version")).isEqualTo(expected);
+    assertThat(out("-V")).isEqualTo(expected);
   }
 
   @Test
