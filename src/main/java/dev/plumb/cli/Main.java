@@ -106,7 +106,12 @@ public final class Main implements Runnable {
    */
   static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String columns, String... args) {
     CommandLine cli = new CommandLine(new Main());
-    verbs(args).forEach(cli::addSubcommand);
+    // No lambda or method reference of picocli's types in this class: picocli's classes are of Java
+    // 5's class-file version, and resolving such a lambda when the class-data-sharing archive is
+    // dumped links them, which leaves picocli.CommandLine (60 KB) out of the archive.
+    for (Class<?> verb : verbs(args)) {
+      cli.addSubcommand(verb);
+    }
     OptionalInt width = width(columns);
     if (width.isPresent()) {
       cli.setUsageHelpWidth(width.getAsInt());
@@ -118,12 +123,8 @@ public final class Main implements Runnable {
     cli.setExpandAtFiles(false);
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeExceptionMapper(e -> 1);
-    cli.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("plumb: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'plumb " + (ex.getCommandLine().getCommandName().equals("plumb") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
-      return 1;
-    });
+    cli.setExitCodeExceptionMapper(new ExitOne());
+    cli.setParameterExceptionHandler(new UsageError());
     return cli.execute(args);
   }
 
@@ -150,6 +151,25 @@ public final class Main implements Runnable {
       return OptionalInt.empty();
     }
     return OptionalInt.of(Math.max(55, Integer.parseInt(columns.strip())));
+  }
+
+  /** Every exception a verb throws exits 1. */
+  static final class ExitOne implements CommandLine.IExitCodeExceptionMapper {
+    @Override
+    public int getExitCode(Throwable exception) {
+      return 1;
+    }
+  }
+
+  /** A usage error: "plumb: message" and where to find help, exit 1. */
+  static final class UsageError implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+      CommandLine command = ex.getCommandLine();
+      command.getErr().println("plumb: " + ex.getMessage());
+      command.getErr().println("Try 'plumb " + (command.getCommandName().equals("plumb") ? "" : command.getCommandName() + " ") + "--help'.");
+      return 1;
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {
