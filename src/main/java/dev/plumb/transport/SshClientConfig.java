@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.schmizz.keepalive.KeepAliveProvider;
 import javax.crypto.KeyAgreement;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.common.Buffer;
@@ -107,8 +106,9 @@ final class SshClientConfig {
 
   private static DefaultConfig newConfig() {
     DefaultConfig config = new DefaultConfig();
-    // KEEP_ALIVE asks for a reply, so a host that vanished is noticed (after a few intervals).
-    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+    // A keepalive that asks for a reply, so a host that vanished is noticed (after a few
+    // intervals); one timer for all connections, not a thread each (SharedKeepAlive).
+    config.setKeepAliveProvider(SharedKeepAlive.PROVIDER);
     return config;
   }
 }

@@ -77,6 +77,19 @@ final class EmbeddedSshd implements AutoCloseable {
         sshd.sessions.incrementAndGet();
       }
     });
+    // Ahead of MINA's own handlers: keepalives go unanswered while ignoreKeepalives is set (a host
+    // that vanished without closing the connection).
+    java.util.List<org.apache.sshd.common.channel.RequestHandler<org.apache.sshd.common.session.ConnectionService>> handlers =
+        new java.util.ArrayList<>();
+    handlers.add(new org.apache.sshd.common.session.helpers.AbstractConnectionServiceRequestHandler() {
+      @Override
+      public Result process(org.apache.sshd.common.session.ConnectionService service, String request, boolean wantReply,
+          org.apache.sshd.common.util.buffer.Buffer buffer) {
+        return request.startsWith("keepalive@") && sshd.ignoreKeepalives.get() ? Result.Replied : Result.Unsupported;
+      }
+    });
+    handlers.addAll(server.getGlobalRequestHandlers());
+    server.setGlobalRequestHandlers(handlers);
     server.start();
     return sshd;
   }
@@ -89,6 +102,9 @@ final class EmbeddedSshd implements AutoCloseable {
       throw new IOException("ssh-keygen failed: " + output);
     }
   }
+
+  /** While true, keepalive requests get no answer at all. */
+  final java.util.concurrent.atomic.AtomicBoolean ignoreKeepalives = new java.util.concurrent.atomic.AtomicBoolean();
 
   int port() {
     return server.getPort();

@@ -3,7 +3,6 @@ package dev.plumb.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.Config;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.common.Factory;
@@ -32,6 +31,6 @@ class SshClientConfigTest {
         .startsWith("chacha20-poly1305@openssh.com");
     assertThat(names(shared.getMACFactories())).isEqualTo(names(own.getMACFactories()));
     assertThat(names(shared.getKeyAlgorithms())).isEqualTo(names(own.getKeyAlgorithms()));
-    assertThat(shared.getKeepAliveProvider()).isSameAs(KeepAliveProvider.KEEP_ALIVE);
+    assertThat(shared.getKeepAliveProvider()).isSameAs(SharedKeepAlive.PROVIDER);
   }
 }

@@ -180,6 +180,32 @@ class SshConnectionTest {
   }
 
   @Test
+  void keepalive_answered_keepsTheConnection_unanswered_dropsItAfterFiveIntervals() throws Exception {
+    SshSettings settings = sshd.settings(dir).keepAliveInterval(Duration.ofSeconds(1)).build();
+    try (Connection kept = Connections.open(settings); Connection dropped = Connections.open(settings)) {
+      Thread.sleep(7_000); // answered keepalives: 7 sent, none pending
+      assertThat(kept.exec("echo alive", new byte[0], T).stdoutText()).isEqualTo("alive\n");
+      assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.contains("KeepAlive")))
+          .as("no keepalive thread per connection").isEmpty();
+      sshd.ignoreKeepalives.set(true);
+      long start = System.nanoTime();
+      TransportException lost = null;
+      while (lost == null && System.nanoTime() - start < 15_000_000_000L) {
+        Thread.sleep(500);
+        try {
+          dropped.exec("true", new byte[0], T);
+        } catch (TransportException e) {
+          lost = e;
+        }
+      }
+      assertThat(lost).as("the connection counted lost after unanswered keepalives").isNotNull();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(10));
+    } finally {
+      sshd.ignoreKeepalives.set(false);
+    }
+  }
+
+  @Test
   void exec_timeout_throwsNamingTheTimeout() throws Exception {
     try (Connection c = Connections.open(sshd.settings(dir).build())) {
       long start = System.nanoTime();
