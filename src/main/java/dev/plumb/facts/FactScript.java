@@ -1,5 +1,6 @@
 package dev.plumb.facts;
 
+import dev.plumb.text.Bytes;
 import dev.plumb.text.Shell;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -133,19 +134,19 @@ public final class FactScript {
         continue;
       }
       byte[] begin = (delimiter + " " + i + " BEGIN\n").getBytes(StandardCharsets.US_ASCII);
-      int at = indexOf(output, begin, pos);
+      int at = Bytes.indexOf(output, begin, pos);
       if (at < 0) {
         throw new IllegalArgumentException(
             "fact output truncated: no start of fact " + i + " of " + facts.size() + " (" + facts.get(i) + ")");
       }
       int bodyStart = at + begin.length;
       byte[] end = ("\n" + delimiter + " " + i + " END ").getBytes(StandardCharsets.US_ASCII);
-      int endAt = indexOf(output, end, bodyStart);
+      int endAt = Bytes.indexOf(output, end, bodyStart);
       if (endAt < 0) {
         throw new IllegalArgumentException("fact output truncated inside fact " + i + " (" + facts.get(i) + ")");
       }
       int statusStart = endAt + end.length;
-      int statusEnd = indexOf(output, new byte[] {'\n'}, statusStart);
+      int statusEnd = Bytes.indexOf(output, new byte[] {'\n'}, statusStart);
       if (statusEnd < 0) {
         throw new IllegalArgumentException("fact output truncated in the status of fact " + i);
       }
@@ -174,14 +175,14 @@ public final class FactScript {
   /** Decodes the batch of files at the start of the output, if any; returns where the rest starts. */
   private int decodeBatch(byte[] output, Map<Fact, FactResult> into) {
     byte[] begin = (delimiter + " B BEGIN").getBytes(StandardCharsets.US_ASCII);
-    int start = batched() ? indexOf(output, begin, 0) : -1;
+    int start = batched() ? Bytes.indexOf(output, begin, 0) : -1;
     if (start < 0) {
       return 0;
     }
-    int lineEnd = indexOf(output, new byte[] {'\n'}, start + begin.length);
+    int lineEnd = Bytes.indexOf(output, new byte[] {'\n'}, start + begin.length);
     byte[] end = ("\n" + delimiter + " B END ").getBytes(StandardCharsets.US_ASCII);
-    int endAt = lineEnd < 0 ? -1 : indexOf(output, end, lineEnd + 1);
-    int statusEnd = endAt < 0 ? -1 : indexOf(output, new byte[] {'\n'}, endAt + end.length);
+    int endAt = lineEnd < 0 ? -1 : Bytes.indexOf(output, end, lineEnd + 1);
+    int statusEnd = endAt < 0 ? -1 : Bytes.indexOf(output, new byte[] {'\n'}, endAt + end.length);
     if (statusEnd < 0) {
       throw new IllegalArgumentException("fact output truncated inside the batch of files");
     }
@@ -211,11 +212,11 @@ public final class FactScript {
     byte[] end = ("\n" + delimiter + " " + i + " EOF\n").getBytes(StandardCharsets.US_ASCII);
     int pos = 0;
     while (pos < body.length) {
-      if (indexOf(body, header, pos) != pos) {
+      if (Bytes.indexOf(body, header, pos) != pos) {
         throw new IllegalArgumentException("fact output of " + facts.get(i) + " is not a file listing");
       }
-      int nul = indexOf(body, new byte[] {0}, pos + header.length);
-      int endAt = nul < 0 ? -1 : indexOf(body, end, nul + 1);
+      int nul = Bytes.indexOf(body, new byte[] {0}, pos + header.length);
+      int endAt = nul < 0 ? -1 : Bytes.indexOf(body, end, nul + 1);
       if (endAt < 0) {
         throw new IllegalArgumentException("fact output truncated inside a file of " + facts.get(i));
       }
@@ -240,18 +241,5 @@ public final class FactScript {
       return new FactResult.Output(Integer.parseInt(status.substring(5).trim()), body);
     }
     throw new IllegalArgumentException("unknown fact status '" + status + "' for " + fact);
-  }
-
-  static int indexOf(byte[] haystack, byte[] needle, int from) {
-    outer:
-    for (int i = Math.max(from, 0); i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

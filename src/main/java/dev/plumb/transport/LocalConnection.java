@@ -83,29 +83,7 @@ public final class LocalConnection implements Connection {
       throw new TransportException("cannot start /bin/sh: " + e.getMessage(), true, e);
     }
     Pumps.drain(process.getErrorStream());
-    HeldOutput output = new HeldOutput(process.getInputStream(), host);
-    return new Held() {
-      @Override
-      public java.util.Optional<String> readLine(Duration timeout) throws TransportException {
-        return output.line(timeout);
-      }
-
-      @Override
-      public void write(byte[] bytes) throws TransportException {
-        try {
-          process.getOutputStream().write(bytes);
-          process.getOutputStream().flush();
-        } catch (IOException e) {
-          throw new TransportException("could not write to the command on " + host + ": " + e.getMessage(),
-              TransportException.Kind.LOST, e);
-        }
-      }
-
-      @Override
-      public byte[] readThrough(byte[] marker, Duration timeout) throws TransportException {
-        return output.through(marker, timeout);
-      }
-
+    return new HeldStreams(process.getInputStream(), process.getOutputStream(), host) {
       @Override
       public void close() {
         // EOF first, so the command ends the way it would if plumb died; then make sure it did.

@@ -250,29 +250,7 @@ final class SshConnection implements Connection {
     // A held command's stderr is not read: held commands send their errors to /dev/null (the lease
     // script, the watch's fact shell), and a reader thread per held channel would cost a thread for
     // each of a watch's hosts. Unread, a stray line stays in the channel's buffer.
-    HeldOutput output = new HeldOutput(running.getInputStream(), settings.hostName());
-    return new Held() {
-      @Override
-      public java.util.Optional<String> readLine(Duration timeout) throws TransportException {
-        return output.line(timeout);
-      }
-
-      @Override
-      public void write(byte[] bytes) throws TransportException {
-        try {
-          running.getOutputStream().write(bytes);
-          running.getOutputStream().flush();
-        } catch (IOException e) {
-          throw new TransportException("could not write to the command on " + settings.hostName() + ": " + e.getMessage(),
-              TransportException.Kind.LOST, e);
-        }
-      }
-
-      @Override
-      public byte[] readThrough(byte[] marker, Duration timeout) throws TransportException {
-        return output.through(marker, timeout);
-      }
-
+    return new HeldStreams(running.getInputStream(), running.getOutputStream(), settings.hostName()) {
       @Override
       public void close() {
         // EOF, then a moment for the command to finish its own way (it lets go of what it holds).

@@ -99,55 +99,53 @@ class FactScriptTest {
 
   @Test
   void read_realShell_anyFileContentSurvives() {
-    qt().withExamples(25).forAll(Gens.bytes(2000)).checkAssert(content -> {
+    qt().withExamples(25).forAll(Gens.bytes(2000)).checkAssert(content -> inTempDir(dir -> {
+      Path f = Files.write(dir.resolve("f"), content);
+      FactSet facts = FactReader.read(new LocalConnection("localhost"), List.of(Fact.file(f.toString())), Duration.ofSeconds(20));
+      assertThat(facts.file(f.toString()).orElseThrow().bytes()).isEqualTo(content);
+    }));
+  }
+
+  /** What a property does with a temporary directory, removed after it. */
+  interface InDir {
+    void run(Path dir) throws Exception;
+  }
+
+  private static void inTempDir(InDir body) {
+    try {
+      Path dir = Files.createTempDirectory("plumb-facts");
       try {
-        Path dir = Files.createTempDirectory("plumb-facts");
-        try {
-          Path f = Files.write(dir.resolve("f"), content);
-          FactSet facts = FactReader.read(new LocalConnection("localhost"), List.of(Fact.file(f.toString())), Duration.ofSeconds(20));
-          assertThat(facts.file(f.toString()).orElseThrow().bytes()).isEqualTo(content);
-        } finally {
-          try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-          }
+        body.run(dir);
+      } finally {
+        try (var s = Files.walk(dir)) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-      } catch (java.io.IOException | dev.plumb.transport.TransportException e) {
-        throw new AssertionError(e);
       }
-    });
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
   void read_realShell_manyFilesInOneBatch_eachReadBackExactly() {
     // Three or more files go in one batch (stat + cat), split by their sizes: any content, the
     // empty file and the missing one included, comes back byte for byte, in one round trip.
-    qt().withExamples(15).forAll(lists().of(awkwardOutput()).ofSizeBetween(3, 6)).checkAssert(contents -> {
-      try {
-        Path dir = Files.createTempDirectory("plumb-batch");
-        try {
-          List<Fact> facts = new ArrayList<>();
-          for (int i = 0; i < contents.size(); i++) {
-            facts.add(Fact.file(Files.write(dir.resolve("f" + i), contents.get(i)).toString()));
-          }
-          facts.add(Fact.file(dir.resolve("missing").toString()));
-          facts.add(Fact.command("echo between"));
-          LocalConnection local = new LocalConnection("localhost");
-          FactSet read = FactReader.read(local, facts, Duration.ofSeconds(20));
-          for (int i = 0; i < contents.size(); i++) {
-            assertThat(read.get(facts.get(i))).isEqualTo(new FactResult.Content(contents.get(i)));
-          }
-          assertThat(read.get(facts.get(contents.size()))).isInstanceOf(FactResult.Missing.class);
-          assertThat(read.command("echo between").text()).isEqualTo("between\n");
-          assertThat(local.execCount()).isEqualTo(1);
-        } finally {
-          try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-          }
-        }
-      } catch (java.io.IOException | dev.plumb.transport.TransportException e) {
-        throw new AssertionError(e);
+    qt().withExamples(15).forAll(lists().of(awkwardOutput()).ofSizeBetween(3, 6)).checkAssert(contents -> inTempDir(dir -> {
+      List<Fact> facts = new ArrayList<>();
+      for (int i = 0; i < contents.size(); i++) {
+        facts.add(Fact.file(Files.write(dir.resolve("f" + i), contents.get(i)).toString()));
       }
-    });
+      facts.add(Fact.file(dir.resolve("missing").toString()));
+      facts.add(Fact.command("echo between"));
+      LocalConnection local = new LocalConnection("localhost");
+      FactSet read = FactReader.read(local, facts, Duration.ofSeconds(20));
+      for (int i = 0; i < contents.size(); i++) {
+        assertThat(read.get(facts.get(i))).isEqualTo(new FactResult.Content(contents.get(i)));
+      }
+      assertThat(read.get(facts.get(contents.size()))).isInstanceOf(FactResult.Missing.class);
+      assertThat(read.command("echo between").text()).isEqualTo("between\n");
+      assertThat(local.execCount()).isEqualTo(1);
+    }));
   }
 
   @Test

@@ -1,8 +1,10 @@
 package dev.plumb.transport;
 
+import dev.plumb.text.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,23 +15,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A held command's stdout as bytes, read up to a marker (a newline for a line), each read bounded by
- * a timeout. What follows the marker stays buffered for the next read.
+ * A held command's streams: its stdin written as it goes, its stdout read as bytes up to a marker (a
+ * newline for a line), each read bounded by a timeout; what follows the marker stays buffered for
+ * the next read. How the command ends ({@link #close()}) is the transport's.
  */
-final class HeldOutput {
+abstract class HeldStreams implements Connection.Held {
   private final InputStream stdout;
+  private final OutputStream stdin;
   private final String host;
   private byte[] buffered = new byte[0];
   private CompletableFuture<Optional<byte[]>> pending;
   private byte[] pendingMarker;
 
-  HeldOutput(InputStream stdout, String host) {
+  HeldStreams(InputStream stdout, OutputStream stdin, String host) {
     this.stdout = stdout;
+    this.stdin = stdin;
     this.host = host;
   }
 
+  @Override
+  public void write(byte[] bytes) throws TransportException {
+    try {
+      stdin.write(bytes);
+      stdin.flush();
+    } catch (IOException e) {
+      throw new TransportException("could not write to the command on " + host + ": " + e.getMessage(),
+          TransportException.Kind.LOST, e);
+    }
+  }
+
   /** The next line (UTF-8, without its newline; a last line without one too), or empty at the end. */
-  synchronized Optional<String> line(Duration timeout) throws TransportException {
+  @Override
+  public synchronized Optional<String> readLine(Duration timeout) throws TransportException {
     return next(new byte[] {'\n'}, timeout, true).map(b -> new String(b, StandardCharsets.UTF_8));
   }
 
@@ -38,7 +55,8 @@ final class HeldOutput {
    *
    * @throws TransportException when the output ended before the marker came, or nothing came in time
    */
-  synchronized byte[] through(byte[] marker, Duration timeout) throws TransportException {
+  @Override
+  public synchronized byte[] readThrough(byte[] marker, Duration timeout) throws TransportException {
     return next(marker, timeout, false).orElseThrow(() -> new TransportException(
         "the command on " + host + " ended before it answered", TransportException.Kind.LOST));
   }
@@ -77,7 +95,7 @@ final class HeldOutput {
       int searchFrom = 0;
       while (true) {
         byte[] all = seen.toByteArray();
-        int at = indexOf(all, marker, searchFrom);
+        int at = Bytes.indexOf(all, marker, searchFrom);
         if (at >= 0) {
           buffered = Arrays.copyOfRange(all, at + marker.length, all.length);
           return Optional.of(Arrays.copyOf(all, at));
@@ -93,18 +111,5 @@ final class HeldOutput {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  static int indexOf(byte[] haystack, byte[] needle, int from) {
-    outer:
-    for (int i = Math.max(from, 0); i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }
