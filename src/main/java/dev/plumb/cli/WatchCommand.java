@@ -47,9 +47,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = {
-      "Check and correct the hosts every interval, over SSH connections kept open, recording each cycle",
-      "in the ledger. Reloads when the repository's HEAD moves (or on SIGHUP; --fetch: when its upstream",
-      "moves); SIGTERM finishes the steps under way and exits 0."
+      // The first line is the verb's summary in `plumb --help`: a whole sentence.
+      "Check and correct the hosts every interval, over SSH connections kept open.",
+      "Records each cycle in the ledger. Reloads when the repository's HEAD moves (or on SIGHUP; with "
+          + "--fetch, when its upstream moves); SIGTERM finishes the steps under way and exits 0."
     },
     footer = {"", "Examples:",
       "  plumb watch -i inventories/prod.yml playbooks/gpu-hypervisor.yml --every 10m --jitter 1m --only drift",
