@@ -42,6 +42,8 @@ final class SharedKeepAlive extends KeepAlive {
 
   private final Queue<Promise<SSHPacket, ConnectionException>> unanswered = new ArrayDeque<>();
   private ScheduledFuture<?> task;
+  /** A keepalive of this connection is being sent (the next tick does not start another). */
+  private final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
 
   private SharedKeepAlive(ConnectionImpl conn) {
     super(conn, "plumb-keepalive");
@@ -62,7 +64,17 @@ final class SharedKeepAlive extends KeepAlive {
     }
   }
 
+  /**
+   * The timer only hands the send to an I/O thread: a write to a host whose TCP buffer is full
+   * blocks, and it must hold up that connection's keepalive alone, never the timer shared by all.
+   */
   private void tick() {
+    if (sending.compareAndSet(false, true)) {
+      Pumps.POOL.execute(this::send);
+    }
+  }
+
+  private void send() {
     try {
       if (conn.getTransport().isRunning()) {
         doKeepAlive();
@@ -72,6 +84,8 @@ final class SharedKeepAlive extends KeepAlive {
     } catch (Exception e) {
       interrupt();
       conn.getTransport().die(e);
+    } finally {
+      sending.set(false);
     }
   }
 
