@@ -5,8 +5,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The playbook the drift and watch ITs converge: two files on every hypervisor, the second one's
- * value filled in ({@code PLAY.formatted("2")}) so a test can commit a rollout; and waiting for
- * what a long-running watcher does.
+ * value filled in ({@code PLAY.formatted("2")}) so a test can commit a rollout; waiting for what a
+ * long-running watcher does, and a free port for its metrics.
  */
 final class TwoFilePlay {
   private TwoFilePlay() {}
@@ -28,6 +28,13 @@ final class TwoFilePlay {
         throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
       }
       Thread.sleep(250);
+    }
+  }
+
+  /** A TCP port free on this machine now (for {@code --metrics-listen}). */
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 }

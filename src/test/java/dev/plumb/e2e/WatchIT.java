@@ -53,10 +53,7 @@ class WatchIT {
   @Test
   void handEditCorrected_commitNotRolledOut_stoppedHostRejoins_metricsMatch_sigtermExits0() throws Exception {
     String inventory = lab.inventory().toString();
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TwoFilePlay.freePort();
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       Path playbook = Files.writeString(repo.resolve("play.yml"), PLAY.formatted("1"));
       git.add().addFilepattern("play.yml").call();

@@ -41,8 +41,6 @@ class WatchSurvivesIT {
   @RegisterExtension static final Lab lab = Lab.fresh(3);
   @TempDir static Path tmp;
 
-
-
   /** The same with a slow step first (it says when it started), and a step after it. */
   private static final String SLOW = """
       - hosts: hypervisors
@@ -190,10 +188,7 @@ class WatchSurvivesIT {
   @Test
   void survivesRestartsRebootsKeyChangesReloadsBrokenInputAndStopsCleanly() throws Exception {
     String inventory = lab.inventory().toString();
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TwoFilePlay.freePort();
     Path origin = tmp.resolve("origin.git");
     Path author = tmp.resolve("author");
     Path checkout = tmp.resolve("watch");
