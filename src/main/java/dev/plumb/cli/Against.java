@@ -57,6 +57,7 @@ final class Against {
     }
     Catalog atRef;
     String commit;
+    dev.plumb.ledger.GitSystemConfig.useWithoutRunningGit();
     try (FileSource files = FileSource.revision(common.playbook, ref, outside)) {
       commit = ((FileSource.Revision) files).commit();
       atRef = Loader.load(new LoadRequest(files.resolve(common.playbook),

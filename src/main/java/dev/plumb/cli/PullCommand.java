@@ -130,6 +130,7 @@ final class PullCommand implements Callable<Integer> {
       return 1;
     }
     Trust trust = allowedSigners == null ? new Trust.Any() : new Trust.AllowedSigners(allowedSigners);
+    dev.plumb.ledger.GitSystemConfig.useWithoutRunningGit();
     try (GitSource source = GitSource.open(cache)) {
       // 1. fetch and verify; on a fetch failure fall back to checking the cached commit.
       PullException fetchFailure = null;

@@ -42,6 +42,7 @@ public final class Ledger implements AutoCloseable {
 
   /** The ledger of the git repository containing {@code start}, if it is in one. */
   public static Optional<Ledger> find(Path start) throws IOException {
+    GitSystemConfig.useWithoutRunningGit();
     FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(start.toAbsolutePath().toFile());
     File gitDir = builder.getGitDir();
     return gitDir == null ? Optional.empty() : Optional.of(new Ledger(builder.build()));
