@@ -24,6 +24,15 @@ public interface PlanSource {
 
   Decision plan(HostCatalog catalog, FactSet facts, RebootPolicy reboot);
 
+  /**
+   * The plans of {@code source}, remembered per host: the same catalog with equal facts and reboot
+   * policy gets its last decision again ({@link RememberedPlans}). For sources that, like
+   * {@link #planning}, decide from the catalog and facts alone.
+   */
+  static PlanSource remembering(PlanSource source) {
+    return new RememberedPlans(source);
+  }
+
   /** Plans from the facts now. */
   static PlanSource planning(Planner planner) {
     return (catalog, facts, reboot) -> new Run(planner.plan(catalog, facts, reboot));

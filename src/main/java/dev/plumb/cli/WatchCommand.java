@@ -97,6 +97,14 @@ final class WatchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final Object wake = new Object();
+  /**
+   * The planner of the loaded session, and its plans remembered from cycle to cycle: a host whose
+   * facts read as in the last cycle is not planned again (PlanSource.remembering). A reload makes a
+   * new session, and both anew.
+   */
+  private Session plannedFor;
+  private Planner planner;
+  private dev.plumb.apply.PlanSource plans;
   private volatile boolean stopping;
   private volatile boolean reloadAsked;
 
@@ -196,7 +204,12 @@ final class WatchCommand implements Callable<Integer> {
     Instant t = Instant.now();
     RunOptions options = base.withHolder(Lease.Holder.thisProcess(Lease.Holder.newRunId(t), t)).withPolicy(stoppable);
     // Steps may be left (--only drift, or SIGTERM between steps): each keeps its own rebuild.
-    Runner runner = new Runner(new Planner(session.registry().lints()).withoutRebuildCoalescing(), kept);
+    if (plannedFor != session) {
+      plannedFor = session;
+      planner = new Planner(session.registry().lints()).withoutRebuildCoalescing();
+      plans = dev.plumb.apply.PlanSource.remembering(dev.plumb.apply.PlanSource.planning(planner));
+    }
+    Runner runner = new Runner(planner, kept).withPlans(plans);
     List<HostResult> results = runner.run(catalog, options, r -> { });
     double seconds = (System.nanoTime() - start) / 1e9;
     RunReport report = new RunReport(Mode.APPLY, common.playbook.toString(), results, seconds, drift.classes(results));
