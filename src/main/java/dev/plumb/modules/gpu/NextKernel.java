@@ -30,24 +30,60 @@ import java.util.Set;
 record NextKernel(String next, String running, boolean fromBootLoader, Set<String> headers, Map<String, Set<String>> builtin) {
 
   /**
+   * The awk of {@link #FACT} (POSIX awk: mawk, gawk; BEGIN only, so its operands are never read as
+   * files). Operands: the running release; {@code -} without grubby's answer, else {@code +} and
+   * what {@code grubby --info=DEFAULT} printed; {@code /hK} or {@code /kK} for each directory
+   * /lib/modules/K, with or without build/; the configs (a pattern left unexpanded fails to open,
+   * as an unreadable config does: no line). The releases are gathered as the shell did ({@code
+   * ${x##*vmlinuz-}}, split on blanks), then kept as strings: compared with a number ({@code
+   * 5.10} and {@code 5.1}, {@code 1.0} and {@code 1.00}) they would sort and merge as numbers, not
+   * as {@code sort -u} does; matched with index(), never as a regex ('.', '+'). Sorted by
+   * insertion: a host names two or three.
+   */
+  private static final String KERNELS = String.join(" ",
+      // ${s##*vmlinuz-}: after the last "vmlinuz-" (it cannot overlap itself)
+      "function rel(s, i) { while ((i = index(s, \"vmlinuz-\")) > 0) s = substr(s, i + 8); return s }",
+      "function add(s, w, n, j) { n = split(s, w); for (j = 1; j <= n; j++) ks[++nk] = \"\" w[j] }",
+      "BEGIN { add(ARGV[1]);",
+      // sed -n 's/^kernel="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' | head -n 1
+      "if (substr(ARGV[2], 1, 1) == \"+\") { k = \"\"; n = split(substr(ARGV[2], 2), l, \"\\n\");",
+      "for (j = 1; j <= n; j++) if (l[j] ~ /^kernel=\"?[^\"]*\"?$/) { k = substr(l[j], 8); sub(/^\"/, \"\", k); sub(/\"$/, \"\", k); break }",
+      "print \"grubby \" k; add(rel(k)) }",
+      "n = split(ARGV[3], e, \"/\"); for (j = 2; j <= n; j++) { k = substr(e[j], 2); dir[k] = 1; if (substr(e[j], 1, 1) == \"h\") hdr[k] = 1 }",
+      // each readable config's first linux line: getline is -1 when it cannot be opened
+      "for (a = 4; a < ARGC; a++) { c = ARGV[a]; i = \"\"; if ((r = (getline < c)) < 0) continue;",
+      "for (; r > 0; r = (getline < c)) if ($1 ~ /^linux(16|efi)?$/) { i = $2; break }",
+      "close(c); print \"cfg \" c \" \" i; add(rel(i)) }",
+      // sort -u, C locale: byte order
+      "n = 0; for (j = 1; j <= nk; j++) { k = ks[j]; if (k in seen) continue; seen[k] = 1;",
+      "for (a = ++n; a > 1 && u[a - 1] > k; a--) u[a] = u[a - 1]; u[a] = k }",
+      // sed -n 's#^.*/##; s#\.ko.*$##; s#^#builtin K #p' /lib/modules/K/modules.builtin
+      "for (j = 1; j <= n; j++) { k = u[j]; if (!(k in dir)) continue; print \"kernel \" k; if (k in hdr) print \"headers \" k;",
+      "f = \"/lib/modules/\" k \"/modules.builtin\"; while ((getline b < f) > 0) { while ((i = index(b, \"/\")) > 0) b = substr(b, i + 1);",
+      "i = index(b, \".ko\"); if (i) b = substr(b, 1, i - 1); print \"builtin \" k \" \" b } close(f) } }");
+
+  /**
    * Prints {@code running R}, {@code tool T} and {@code efi}, {@code grubby IMAGE} (or {@code
    * grubby-failed}), {@code cfg PATH IMAGE} for each readable generated config (IMAGE empty without
-   * a linux line), then for each kernel named (running, grubby's, each config's): {@code kernel K},
-   * {@code headers K}, {@code builtin K NAME}. The shell only reads; {@link #parse} decides.
+   * a linux line), then for each kernel named (running, grubby's, each config's) whose
+   * /lib/modules/K exists, in byte order: {@code kernel K}, {@code headers K}, {@code builtin K
+   * NAME}. The shell only reads; {@link #parse} decides.
+   *
+   * <p>One process on most hosts ({@link #KERNELS awk}), since {@code plumb watch} runs it on
+   * every host every cycle: the shell tests the directories with builtins ({@code [ -d ]} over the
+   * glob of /lib/modules; a directory's name never holds '/', and a release starting with '.' is
+   * none), awk does the rest. On EL grubby keeps its own process, the only reader of its default;
+   * awk parses what it printed.
    */
   static final FactDef<NextKernel> FACT = FactDef.command(
-      "PATH=$PATH:" + GpuFacts.SBIN + "; " + GpuFacts.RELEASE + "; echo \"running $r\"; ks=$r; "
+      "PATH=$PATH:" + GpuFacts.SBIN + "; " + GpuFacts.RELEASE + "; echo \"running $r\"; "
           + "for t in update-grub grub2-mkconfig grubby; do command -v \"$t\" >/dev/null 2>&1 && echo \"tool $t\"; done; "
           + "[ -d /sys/firmware/efi ] && echo efi; "
-          + "if command -v grubby >/dev/null 2>&1; then "
-          + "if i=$(grubby --info=DEFAULT 2>/dev/null); then "
-          + "k=$(printf '%s\\n' \"$i\" | sed -n 's/^kernel=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}$/\\1/p' | head -n 1); "
-          + "echo \"grubby $k\"; ks=\"$ks ${k##*vmlinuz-}\"; else echo grubby-failed; fi; fi; "
-          + "for c in /boot/efi/EFI/*/grub.cfg /boot/grub2/grub.cfg /boot/grub/grub.cfg; do [ -r \"$c\" ] || continue; "
-          + "i=$(awk '$1 ~ /^linux(16|efi)?$/ { print $2; exit }' \"$c\"); echo \"cfg $c $i\"; ks=\"$ks ${i##*vmlinuz-}\"; done; "
-          + "for k in $(printf '%s\\n' $ks | sort -u); do d=/lib/modules/$k; [ -d \"$d\" ] || continue; echo \"kernel $k\"; "
-          + "[ -d \"$d/build\" ] && echo \"headers $k\"; "
-          + "sed -n \"s#^.*/##; s#\\.ko.*\\$##; s#^#builtin $k #p\" \"$d/modules.builtin\" 2>/dev/null; done; true",
+          + "g=-; if command -v grubby >/dev/null 2>&1; then "
+          + "if g=$(grubby --info=DEFAULT 2>/dev/null); then g=\"+$g\"; else g=-; echo grubby-failed; fi; fi; "
+          + "m=; for d in /lib/modules/*; do [ -d \"$d\" ] || continue; "
+          + "if [ -d \"$d/build\" ]; then m=\"$m/h${d##*/}\"; else m=\"$m/k${d##*/}\"; fi; done; "
+          + "awk '" + KERNELS + "' \"$r\" \"$g\" \"$m\" /boot/efi/EFI/*/grub.cfg /boot/grub2/grub.cfg /boot/grub/grub.cfg; true",
       out -> parse(out.text()));
 
   static NextKernel of(FactSet facts) {

@@ -18,17 +18,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12 (speed): the fact snippets rewritten to run without processes (shell builtins instead of
- * uname, cat, readlink and grep; one sed instead of two) print byte for byte what the snippets
- * before them printed, with the same exit status, on lab hosts of every shape their output
- * depends on: nouveau or vfio-pci bound, IOMMU groups or none, two cards, Ubuntu 22.04's built-in
- * vfio and /proc/modules, Rocky 9 with a pending kernel (the next boot's modules.builtin is
- * another kernel's), an AMD CPU, no lease yet, a lease taken, a lease held.
+ * uname, cat, readlink and grep; one sed instead of two; one awk instead of awk, sort and sed per
+ * kernel) print byte for byte what the snippets before them printed, with the same exit status, on
+ * lab hosts of every shape their output depends on: nouveau or vfio-pci bound, IOMMU groups or
+ * none, two cards, Ubuntu 22.04's built-in vfio and /proc/modules, Rocky 9 with a pending kernel
+ * (grubby's default; the next boot's modules.builtin is another kernel's), CentOS 7's linux16
+ * line, an EFI host with several configs and releases that are regex-special or look like numbers,
+ * an AMD CPU, no lease yet, a lease taken, a lease held.
  */
 class ForklessSnippetsIT {
   /**
    * The snippets as they were before the rewrite (each started 1 to 21 processes). The running
-   * kernel's and the built-in modules' snippets are gone since, for NextKernel's (issue 15), which
-   * NextKernelTest checks against captures of its own output on the lab's profiles.
+   * kernel's and the built-in modules' snippets are gone since, for NextKernel's (issue 15), whose
+   * own rewrite is here too (it started five on a Debian host: awk per config, printf and sort,
+   * sed per kernel; on EL also sed and head after grubby).
    */
   private static final Map<String, String> BEFORE = Map.of(
       "pci devices",
@@ -41,24 +44,63 @@ class ForklessSnippetsIT {
       "cpu vendor", "grep -m1 '^vendor_id' /proc/cpuinfo",
       "lease probe", "printf 'gen %s\\n' \"$(cat '/run/plumb/lease.gen' 2>/dev/null || echo 0)\"\n"
           + "if [ -s '/run/plumb/lease.holder' ] && command -v flock >/dev/null 2>&1 && ! flock -n -s '/run/plumb/lease'"
-          + " true 2>/dev/null; then cat '/run/plumb/lease.holder'; fi");
+          + " true 2>/dev/null; then cat '/run/plumb/lease.holder'; fi",
+      "next kernel",
+      "PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin; r=; read -r r </proc/sys/kernel/osrelease 2>/dev/null || r=$(uname -r); "
+          + "echo \"running $r\"; ks=$r; "
+          + "for t in update-grub grub2-mkconfig grubby; do command -v \"$t\" >/dev/null 2>&1 && echo \"tool $t\"; done; "
+          + "[ -d /sys/firmware/efi ] && echo efi; "
+          + "if command -v grubby >/dev/null 2>&1; then "
+          + "if i=$(grubby --info=DEFAULT 2>/dev/null); then "
+          + "k=$(printf '%s\\n' \"$i\" | sed -n 's/^kernel=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}$/\\1/p' | head -n 1); "
+          + "echo \"grubby $k\"; ks=\"$ks ${k##*vmlinuz-}\"; else echo grubby-failed; fi; fi; "
+          + "for c in /boot/efi/EFI/*/grub.cfg /boot/grub2/grub.cfg /boot/grub/grub.cfg; do [ -r \"$c\" ] || continue; "
+          + "i=$(awk '$1 ~ /^linux(16|efi)?$/ { print $2; exit }' \"$c\"); echo \"cfg $c $i\"; ks=\"$ks ${i##*vmlinuz-}\"; done; "
+          + "for k in $(printf '%s\\n' $ks | sort -u); do d=/lib/modules/$k; [ -d \"$d\" ] || continue; echo \"kernel $k\"; "
+          + "[ -d \"$d/build\" ] && echo \"headers $k\"; "
+          + "sed -n \"s#^.*/##; s#\\.ko.*\\$##; s#^#builtin $k #p\" \"$d/modules.builtin\" 2>/dev/null; done; true");
 
   private static final Map<String, Fact.Command> NOW = Map.of(
       "pci devices", PciDevices.FACT,
       "cpu vendor", GpuLints.IommuVendor.CPU_VENDOR,
-      "lease probe", (Fact.Command) Lease.PROBE);
+      "lease probe", (Fact.Command) Lease.PROBE,
+      "next kernel", (Fact.Command) NextKernel.FACT.fact());
+
+  /**
+   * Configs under /boot/efi (one without a linux line, one empty, linuxefi and linux16 lines, a
+   * (hd0,gpt2) prefix), /sys/firmware/efi, and kernel directories: two with headers, one named by
+   * no config, modules.builtin with an empty line, a line without '/', {@code .ko.zst} and {@code
+   * .kob.ko}.
+   */
+  private static final String ODD_KERNELS = String.join("\n",
+      "set -e",
+      "mkdir -p /sys/firmware/efi /boot/grub /boot/efi/EFI/aa /boot/efi/EFI/bb /boot/efi/EFI/cc /boot/efi/EFI/empty /boot/efi/EFI/ubuntu /boot/efi/EFI/zz",
+      "printf 'set default=0\\n' >/boot/efi/EFI/aa/grub.cfg",
+      "printf 'linux /vmlinuz-1.0\\n' >/boot/efi/EFI/bb/grub.cfg",
+      "printf 'linux /vmlinuz-9\\n' >/boot/efi/EFI/cc/grub.cfg",
+      ": >/boot/efi/EFI/empty/grub.cfg",
+      "printf 'menuentry x {\\n\\tlinuxefi\\t/vmlinuz-5.4.0+x^y$z.(1)|2 root=/dev/sda1 ro\\n}\\nlinux /vmlinuz-ignored\\n' >/boot/efi/EFI/ubuntu/grub.cfg",
+      "printf '  linux16 (hd0,gpt2)/vmlinuz-1.00 ro\\nlinux /vmlinuz-10\\n' >/boot/efi/EFI/zz/grub.cfg",
+      "printf 'linux /boot/vmlinuz-10\\n' >/boot/grub/grub.cfg",
+      "for k in '5.4.0+x^y$z.(1)|2' 1.0 1.00 10 9 unused; do mkdir -p \"/lib/modules/$k\"; done",
+      "mkdir -p '/lib/modules/5.4.0+x^y$z.(1)|2/build' /lib/modules/10/build",
+      "printf 'kernel/drivers/vfio/vfio.ko\\n\\nplain\\nkernel/a/b.ko.zst\\nx/\\nkernel/c/d.kob.ko\\nkernel/e+f.ko\\n' "
+          + ">'/lib/modules/5.4.0+x^y$z.(1)|2/modules.builtin'",
+      "printf 'kernel/one.ko\\n' >/lib/modules/1.00/modules.builtin",
+      "printf 'kernel/nine.ko\\n' >/lib/modules/9/modules.builtin");
 
   private static Lab lab;
 
   @BeforeAll
   static void up() {
-    lab = Lab.up(4);
+    lab = Lab.up(5);
     lab.set("lab02", "profile=ubuntu2204");
     lab.set("lab03", "profile=rocky9");
     lab.set("lab04", "cpu=amd");
     lab.set("lab04", "iommu=cmdline");
     lab.set("lab04", "cards=2");
-    for (String h : List.of("lab02", "lab03", "lab04")) {
+    lab.set("lab05", "profile=centos7");
+    for (String h : List.of("lab02", "lab03", "lab04", "lab05")) {
       lab.reset(h);
     }
   }
@@ -97,6 +139,20 @@ class ForklessSnippetsIT {
     sameOnEveryHost(soft, "fresh");
     assertThat(run("lab04", NOW.get("cpu vendor").script())).contains("AuthenticAMD");
     assertThat(run("lab01", NOW.get("pci devices").script())).contains("nouveau 13");
+    assertThat(run("lab03", NOW.get("next kernel").script()))
+        .contains("grubby /boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\n").contains("kernel 5.14.0-362.8.1.el9_3.x86_64\n");
+
+    // lab05 made an EFI host (the lab has no knob for it) whose configs name releases that are
+    // regex-special or look like numbers: 1.0 and 1.00 are two, 10 sorts before 9, as bytes (10
+    // named last, so that awk compares it with 9 first: as numbers it would stay after it).
+    lab.exec("lab05", "sh", "-c", ODD_KERNELS);
+    assertThat(run("lab05", NOW.get("next kernel").script()))
+        .contains("\nefi\n", "cfg /boot/efi/EFI/aa/grub.cfg \n", "cfg /boot/efi/EFI/zz/grub.cfg (hd0,gpt2)/vmlinuz-1.00\n")
+        .contains("kernel 1.0\nkernel 1.00\nbuiltin 1.00 one\nkernel 10\nheaders 10\nkernel 3.10.0-1160.el7.x86_64\n")
+        .contains("kernel 5.4.0+x^y$z.(1)|2\nheaders 5.4.0+x^y$z.(1)|2\nbuiltin 5.4.0+x^y$z.(1)|2 vfio\n"
+            + "builtin 5.4.0+x^y$z.(1)|2 \nbuiltin 5.4.0+x^y$z.(1)|2 plain\nbuiltin 5.4.0+x^y$z.(1)|2 b\n")
+        .contains("kernel 9\nbuiltin 9 nine\n[exit 0]").doesNotContain("unused");
+    sameOnEveryHost(soft, "lab05 an EFI host with odd releases");
 
     // Converged and rebooted: the card bound to vfio-pci, a lease taken once (lease.gen), none held.
     StringWriter out = new StringWriter();
