@@ -32,9 +32,14 @@ class RememberedPlansTest {
     return FactSet.of(Map.of(CONF, new FactResult.Content(content.getBytes(StandardCharsets.UTF_8))));
   }
 
+  /** A host catalog declaring /etc/x.conf with content "a\n" (a new object each call). */
+  private static HostCatalog declaringA() {
+    return catalog(resource(0, FILE, Map.of("path", "/etc/x.conf", "content", "a\n")));
+  }
+
   @Test
   void plan_sameCatalogEqualFacts_plansOnce_andReturnsThatPlan() {
-    HostCatalog c = catalog(resource(0, FILE, Map.of("path", "/etc/x.conf", "content", "a\n")));
+    HostCatalog c = declaringA();
     PlanSource.Decision first = remembering.plan(c, facts("b\n"), RebootPolicy.NEVER);
     PlanSource.Decision second = remembering.plan(c, facts("b\n"), RebootPolicy.NEVER);
     assertThat(planned).hasValue(1);
@@ -44,7 +49,7 @@ class RememberedPlansTest {
 
   @Test
   void plan_factChanged_plansAgain_fromTheNewFacts() {
-    HostCatalog c = catalog(resource(0, FILE, Map.of("path", "/etc/x.conf", "content", "a\n")));
+    HostCatalog c = declaringA();
     PlanSource.Decision drifted = remembering.plan(c, facts("b\n"), RebootPolicy.NEVER);
     PlanSource.Decision converged = remembering.plan(c, facts("a\n"), RebootPolicy.NEVER);
     assertThat(planned).hasValue(2);
@@ -54,8 +59,8 @@ class RememberedPlansTest {
 
   @Test
   void plan_otherRebootPolicyOrOtherCatalog_plansAgain() {
-    HostCatalog c = catalog(resource(0, FILE, Map.of("path", "/etc/x.conf", "content", "a\n")));
-    HostCatalog equalButReloaded = catalog(resource(0, FILE, Map.of("path", "/etc/x.conf", "content", "a\n")));
+    HostCatalog c = declaringA();
+    HostCatalog equalButReloaded = declaringA();
     remembering.plan(c, facts("b\n"), RebootPolicy.NEVER);
     remembering.plan(c, facts("b\n"), RebootPolicy.IF_NEEDED);
     remembering.plan(equalButReloaded, facts("b\n"), RebootPolicy.IF_NEEDED);
