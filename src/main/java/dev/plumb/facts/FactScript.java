@@ -29,6 +29,14 @@ import java.util.Map;
  * content) and any file that is not a readable regular file is read alone, as before. A file that
  * changed size between the {@code stat} and the {@code cat} makes the byte count disagree: that read
  * is refused ({@link Raced}) and read again, never split wrongly.
+ *
+ * <p>Kernel attributes read by the shell itself ({@link #kernelAttribute}): a sysfs attribute, a
+ * sysctl and {@code /proc/cmdline} hold at most a page of text, so the shell's {@code read} builtin
+ * reads one in a few hundred system calls and no process, where a {@code cat} costs a process
+ * start. A sysfs attribute never goes in the batch: sysfs says size 4096 whatever the content. A
+ * procfs one may: the kernel's says size 0, which leaves it out of the batch at run time, to be read
+ * alone by {@code read}; a file with a size in its place (the lab binds regular files there) is
+ * batched like any file.
  */
 public final class FactScript {
   private final String delimiter;
@@ -65,8 +73,57 @@ public final class FactScript {
   private static final int BATCH_FROM = 3;
 
   private boolean batched() {
-    return facts.stream().filter(f -> f instanceof Fact.File).count() >= BATCH_FROM;
+    return facts.stream().filter(FactScript::inBatch).count() >= BATCH_FROM;
   }
+
+  private static boolean inBatch(Fact fact) {
+    return fact instanceof Fact.File f && !(kernelAttribute(f.path()) && f.path().startsWith("/sys/"));
+  }
+
+  /**
+   * Whether a file is a kernel attribute the shell reads itself: a sysfs attribute, a sysctl or
+   * {@code /proc/cmdline}. The kernel formats each of these into at most one page, and only these:
+   * dash's {@code read} reads byte by byte, a system call per byte, so a large file would cost more
+   * than the {@code cat} it saves (about a millisecond of host time for the process). sysfs's binary
+   * attributes are left to {@code cat}: they hold NULs, which no shell variable keeps, and can be
+   * larger than a page ({@code /sys/firmware}'s tables, a PCI function's config, ROM, VPD and BARs);
+   * so are the other file systems mounted under /sys, whose files have no page limit (cgroup's
+   * {@code cgroup.procs}, debugfs, tracefs, securityfs).
+   */
+  static boolean kernelAttribute(String path) {
+    if (path.contains("/..") || path.contains("/./")) {
+      return false;
+    }
+    if (path.equals("/proc/cmdline") || path.startsWith("/proc/sys/")) {
+      return true;
+    }
+    if (!path.startsWith("/sys/") || NOT_SYSFS.stream().anyMatch(path::startsWith)) {
+      return false;
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return !(name.equals("config") || name.equals("rom") || name.equals("vpd") || name.matches("resource\\d+(_wc)?"));
+  }
+
+  /** Under /sys, binary attributes ({@code /sys/firmware}) and other file systems than sysfs. */
+  private static final List<String> NOT_SYSFS =
+      List.of("/sys/firmware/", "/sys/fs/", "/sys/kernel/debug/", "/sys/kernel/tracing/", "/sys/kernel/security/");
+
+  /**
+   * The shell function that prints a kernel attribute read by {@code read}, returning 1 with
+   * nothing printed when it cannot vouch for the bytes, for {@code cat} to decide: not a readable
+   * regular file, nothing read (an empty file, or a read error: dash's {@code read} reports both as
+   * end of file), or, with {@code lines}, a last line without its newline. That last rule is for
+   * sysctls: a numeric one ({@code proc_dointvec} and its kin) answers only a read at offset 0, so
+   * dash, reading a byte at a time, gets its first byte and then end of file; every sysctl ends its
+   * value with a newline, so a value without one was cut. sysfs's and /proc/cmdline's text is a
+   * seq_file, read at any offset, and may end without a newline. {@code IFS= read -r} keeps every
+   * byte of a line (leading blanks, backslashes); each line read is given back its newline.
+   */
+  static final String KERNEL_READ = "plumb_nl='\n'\n"
+      + "plumb_kr() { [ -f \"$1\" ] && [ -r \"$1\" ] || return 1; plumb_c=; plumb_l=\n"
+      + "{ while IFS= read -r plumb_l; do plumb_c=$plumb_c$plumb_l$plumb_nl; done; } 2>/dev/null <\"$1\"\n"
+      + "[ -n \"$plumb_c$plumb_l\" ] || return 1; [ -z \"$plumb_l\" ] || [ \"$2\" != lines ] || return 1\n"
+      + "printf '%s%s' \"$plumb_c\" \"$plumb_l\"; }\n";
 
   /** The shell script (POSIX sh, fed on stdin to {@code /bin/sh -s}). */
   public String script() {
@@ -75,10 +132,13 @@ public final class FactScript {
     s.append("LC_ALL=C; export LC_ALL\n");
     // bd: the indexes read in the batch (reset: a kept shell runs this script again and again).
     s.append("bd=\n");
+    if (facts.stream().anyMatch(f -> f instanceof Fact.File file && kernelAttribute(file.path()))) {
+      s.append(KERNEL_READ);
+    }
     if (batched()) {
       s.append("set --; bi=\n");
       for (int i = 0; i < facts.size(); i++) {
-        if (facts.get(i) instanceof Fact.File f) {
+        if (inBatch(facts.get(i)) && facts.get(i) instanceof Fact.File f) {
           String p = Shell.quote(f.path());
           s.append("[ -f ").append(p).append(" ] && [ -r ").append(p).append(" ] && { set -- \"$@\" ").append(p)
               .append("; bi=\"$bi ").append(i).append("\"; }\n");
@@ -93,13 +153,16 @@ public final class FactScript {
           .append("printf '\\n%s B END %s\\n' \"$D\" \"$?\"; fi; fi\n");
     }
     for (int i = 0; i < facts.size(); i++) {
-      boolean file = facts.get(i) instanceof Fact.File;
+      boolean file = inBatch(facts.get(i));
       if (file) {
         s.append("case \" $bd \" in *\" ").append(i).append(" \"*) ;; *)\n"); // unless read in the batch
       }
       s.append("printf '%s ").append(i).append(" BEGIN\\n' \"$D\"\n");
       if (facts.get(i) instanceof Fact.File f) {
         String p = Shell.quote(f.path());
+        if (kernelAttribute(f.path())) {
+          s.append("if plumb_kr ").append(p).append(f.path().startsWith("/proc/sys/") ? " lines" : "").append("; then s=ok; el");
+        }
         s.append("if [ -e ").append(p).append(" ] || [ -L ").append(p).append(" ]; then ")
             .append("if cat -- ").append(p).append(" 2>/dev/null; then s=ok; else s=unreadable; fi; ")
             .append("else s=missing; fi\n");
@@ -193,7 +256,7 @@ public final class FactScript {
     for (int k = 0; k + 1 < sizes.length; k += 2) {
       int i = Integer.parseInt(sizes[k]);
       long size = Long.parseLong(sizes[k + 1]);
-      if (i < 0 || i >= facts.size() || !(facts.get(i) instanceof Fact.File) || at + size > endAt) {
+      if (i < 0 || i >= facts.size() || !inBatch(facts.get(i)) || at + size > endAt) {
         throw new Raced("a file grew while the facts were read (" + facts.get(Math.min(Math.max(i, 0), facts.size() - 1)) + ")");
       }
       into.put(facts.get(i), new FactResult.Content(java.util.Arrays.copyOfRange(output, at, at + (int) size)));

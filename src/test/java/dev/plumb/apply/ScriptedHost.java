@@ -263,8 +263,8 @@ final class ScriptedHost {
       out.writeBytes((delimiter + " " + i + " BEGIN\n").getBytes(StandardCharsets.UTF_8));
       String next = lines[at + 1];
       String status;
-      if (next.startsWith("if [ -e ")) {
-        String quoted = next.substring("if [ -e ".length(), next.indexOf(" ] || [ -L "));
+      if (next.startsWith("if [ -e ") || next.startsWith("if plumb_kr ")) {
+        String quoted = next.substring(next.indexOf("if [ -e ") + "if [ -e ".length(), next.indexOf(" ] || [ -L "));
         byte[] content = files.get(words(quoted).get(0));
         status = content == null ? "missing" : "ok";
         if (content != null) {

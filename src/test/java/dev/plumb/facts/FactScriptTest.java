@@ -195,4 +195,148 @@ class FactScriptTest {
     assertThat(read.text("/b")).contains("b");
     assertThat(execs[0]).isEqualTo(2);
   }
+
+  /** The POSIX shells of the hosts there are here: dash (Ubuntu's sh) and bash as sh (EL's). */
+  private static List<List<String>> shells() {
+    List<List<String>> shells = new ArrayList<>();
+    for (String dash : List.of("/bin/dash", "/usr/bin/dash")) {
+      if (Files.isExecutable(Path.of(dash))) {
+        shells.add(List.of(dash));
+        break;
+      }
+    }
+    if (Files.isExecutable(Path.of("/bin/bash"))) {
+      shells.add(List.of("/bin/bash", "--posix"));
+    }
+    org.junit.jupiter.api.Assumptions.assumeFalse(shells.isEmpty(), "no dash or bash here");
+    return shells;
+  }
+
+  /** stdout and exit status of {@code script} fed to {@code shell -s}, with PATH set to {@code path}. */
+  private static dev.plumb.transport.ExecResult run(List<String> shell, String script, String path) throws Exception {
+    List<String> argv = new ArrayList<>(shell);
+    argv.add("-s");
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("PATH", path);
+    Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      in.write(script.getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] out = p.getInputStream().readAllBytes();
+    return new dev.plumb.transport.ExecResult(p.waitFor(), out, new byte[0]);
+  }
+
+  /**
+   * What {@code cat} makes of a file: its bytes, missing, or unreadable. cat itself, not Java: a
+   * numeric sysctl answers only a read at offset 0, and Files.readAllBytes, given size 0, reads it
+   * one byte first.
+   */
+  private static FactResult asCatReadsIt(String path) throws Exception {
+    if (!Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return new FactResult.Missing();
+    }
+    Process cat = new ProcessBuilder("cat", "--", path).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out = cat.getInputStream().readAllBytes();
+    return cat.waitFor() == 0 ? new FactResult.Content(out) : new FactResult.Unreadable();
+  }
+
+  @Test
+  void kernelAttribute_sysfsTextSysctlsAndCmdlineOnly() {
+    assertThat(List.of("/proc/cmdline", "/proc/sys/kernel/random/boot_id", "/proc/sys/net/ipv4/ip_forward",
+        "/sys/class/net/lo/mtu", "/sys/bus/pci/devices/0000:42:00.0/vendor", "/sys/module/kvm/parameters/ignore_msrs"))
+        .allMatch(FactScript::kernelAttribute);
+    assertThat(List.of("/proc/cpuinfo", "/proc/modules", "/proc/driver/nvidia/version", "/etc/default/grub",
+        "/sys/bus/pci/devices/0000:42:00.0/config", "/sys/bus/pci/devices/0000:42:00.0/rom",
+        "/sys/bus/pci/devices/0000:42:00.0/resource0", "/sys/bus/pci/devices/0000:42:00.0/resource1_wc",
+        "/sys/bus/pci/devices/0000:42:00.0/vpd", "/sys/firmware/acpi/tables/DSDT", "/sys/fs/cgroup/cgroup.procs",
+        "/sys/kernel/debug/dri/0/name", "/sys/kernel/tracing/trace", "/sys/kernel/security/lsm", "/sys/../etc/shadow",
+        "/proc/sys/../cpuinfo", "/sysfs/x", "/proc/cmdline2"))
+        .noneMatch(FactScript::kernelAttribute);
+  }
+
+  @Test
+  void script_sysfsAttributes_neverInTheBatch_procfsOnesOnlyWhenTheyHaveASize() {
+    // sysfs says size 4096 whatever the content: a batch split by it would be refused. procfs says
+    // size 0, which drops a file from the batch at run time, to be read alone by the shell.
+    String script = FactScript.of(List.of(Fact.file("/a"), Fact.file("/b"), Fact.file("/sys/class/net/lo/mtu")), D).script();
+    assertThat(script).doesNotContain("stat").contains("plumb_kr /sys/class/net/lo/mtu;");
+    String batched = FactScript.of(List.of(Fact.file("/a"), Fact.file("/b"), Fact.file("/proc/cmdline"),
+        Fact.file("/sys/class/net/lo/mtu")), D).script();
+    assertThat(batched).contains("stat -L").contains("set -- \"$@\" /proc/cmdline").doesNotContain("set -- \"$@\" /sys/")
+        .contains("plumb_kr /proc/cmdline;");
+  }
+
+  @Test
+  void read_realProcfsFileAmongBatchedOnes_leftOutOfTheBatch_readByTheShell(@TempDir Path dir) throws Exception {
+    // Three regular files and the real /proc/cmdline (size 0 here: read alone by the shell).
+    List<Fact> facts = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      facts.add(Fact.file(Files.writeString(dir.resolve("f" + k), "file " + k + "\n").toString()));
+    }
+    facts.add(Fact.file("/proc/cmdline"));
+    for (List<String> shell : shells()) {
+      FactScript script = FactScript.of(facts, D);
+      Map<Fact, FactResult> read = script.decode(run(shell, script.script(), "/usr/bin:/bin").stdout());
+      assertThat(read.get(facts.get(2))).isEqualTo(new FactResult.Content("file 2\n".getBytes(StandardCharsets.UTF_8)));
+      assertThat(read.get(facts.get(3))).as(shell.toString()).isEqualTo(asCatReadsIt("/proc/cmdline"));
+    }
+  }
+
+  @Test
+  void kernelRead_anyText_printedExactlyOrLeftToCat(@TempDir Path dir) throws Exception {
+    // The shell function alone, on plain files: what it prints is the file's bytes, or it prints
+    // nothing and says so (status 1) for cat to read the file: when nothing was read, and in lines
+    // mode (sysctls) when the last line has no newline.
+    List<String> cases = new ArrayList<>(List.of("", "\n", "\n\n", "x", "x\n", "a\\b\\\\c\\n\n", "  lead\ttab \t\n\n\nlast",
+        "-n\n-e\n", "%s %d %%\n", "a b  c\n", "*\n$HOME `id` $(id)\n", "\r\n", "é 漢 😀\n", "tail  "));
+    qt().withExamples(40).forAll(Gens.textNoNul(60)).checkAssert(cases::add);
+    for (List<String> shell : shells()) {
+      StringBuilder script = new StringBuilder(FactScript.KERNEL_READ);
+      for (int k = 0; k < cases.size(); k++) {
+        Files.writeString(dir.resolve("f" + k), cases.get(k));
+        for (String mode : List.of("", " lines")) {
+          script.append("printf '<%s>' ").append(k).append(mode.isEmpty() ? "w" : "l").append("; plumb_kr ")
+              .append(dir.resolve("f" + k)).append(mode).append("; printf '</%s>' $?\n");
+        }
+      }
+      String out = new String(run(shell, script.toString(), "/nonexistent").stdout(), StandardCharsets.UTF_8);
+      StringBuilder expected = new StringBuilder();
+      for (int k = 0; k < cases.size(); k++) {
+        String c = cases.get(k);
+        boolean read = !c.isEmpty();
+        expected.append("<").append(k).append("w>").append(read ? c + "</0>" : "</1>");
+        boolean whole = read && c.endsWith("\n");
+        expected.append("<").append(k).append("l>").append(whole ? c + "</0>" : "</1>");
+      }
+      assertThat(out).as(shell.toString()).isEqualTo(expected.toString());
+    }
+  }
+
+  @Test
+  void read_realKernelAttributes_sameAsCat_andTheTextOnesWithoutAProcess() throws Exception {
+    // This machine's own procfs and sysfs: numeric sysctls (which dash's byte reads cut to one
+    // byte), a write-only sysctl, a sysfs attribute whose read fails (lo has no speed: EINVAL), a
+    // write-only one, a directory, a missing one; each read as cat reads it.
+    List<String> paths = new ArrayList<>(List.of("/proc/cmdline", "/proc/sys/kernel/random/boot_id",
+        "/proc/sys/kernel/osrelease", "/proc/sys/kernel/pid_max", "/proc/sys/kernel/printk",
+        "/proc/sys/vm/drop_caches", "/proc/sys/plumb-none", "/sys/plumb-none", "/sys/kernel",
+        "/sys/class/net/lo/mtu", "/sys/class/net/lo/address", "/sys/class/net/lo/speed", "/sys/bus/pci/rescan"));
+    paths.removeIf(p -> p.startsWith("/sys/class/") && !Files.exists(Path.of(p)));
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("/proc/sys/kernel/pid_max")), "no procfs here");
+    List<Fact> facts = paths.stream().map(p -> (Fact) Fact.file(p)).toList();
+    for (List<String> shell : shells()) {
+      FactScript script = FactScript.of(facts, D);
+      Map<Fact, FactResult> read = script.decode(run(shell, script.script(), "/usr/bin:/bin").stdout());
+      for (String p : paths) {
+        assertThat(read.get(Fact.file(p))).as(shell + " " + p).isEqualTo(asCatReadsIt(p));
+      }
+      // With no command to be found, the text attributes still read: the shell read them itself.
+      List<String> text = List.of("/proc/cmdline", "/proc/sys/kernel/random/boot_id", "/proc/sys/kernel/osrelease");
+      FactScript alone = FactScript.of(text.stream().map(p -> (Fact) Fact.file(p)).toList(), D);
+      Map<Fact, FactResult> noPath = alone.decode(run(shell, alone.script(), "/nonexistent").stdout());
+      for (String p : text) {
+        assertThat(noPath.get(Fact.file(p))).as(shell + " without PATH " + p).isEqualTo(asCatReadsIt(p));
+      }
+    }
+  }
 }

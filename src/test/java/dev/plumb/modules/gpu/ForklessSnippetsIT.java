@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plumb.apply.Lease;
 import dev.plumb.cli.Main;
 import dev.plumb.facts.Fact;
+import dev.plumb.facts.FactResult;
+import dev.plumb.facts.FactScript;
 import dev.plumb.lab.Lab;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +173,38 @@ class ForklessSnippetsIT {
         + "(flock /run/plumb/lease sleep 15 </dev/null >/dev/null 2>&1 &)");
     assertThat(run("lab02", NOW.get("lease probe").script())).contains("gen 4\nrun r1");
     sameOnEveryHost(soft, "with a lease held on lab02");
+    soft.assertAll();
+  }
+
+  /**
+   * The kernel attributes the fact script reads with the shell's {@code read} (no {@code cat})
+   * decode to the bytes {@code cat} prints, under dash and under bash as sh (EL's): the boot id and
+   * the running cmdline (files the lab writes at each boot), a sysctl of the real kernel (numeric:
+   * dash's byte reads get its first byte only, so cat reads it), PCI attributes, one missing.
+   */
+  @Test
+  void kernelAttributes_readByTheShell_decodeToWhatCatPrints() {
+    List<String> paths = List.of("/proc/sys/kernel/random/boot_id", "/proc/cmdline", "/proc/sys/kernel/osrelease",
+        "/proc/sys/kernel/pid_max", "/sys/bus/pci/devices/0000:42:00.0/vendor", "/sys/bus/pci/devices/0000:42:00.0/class",
+        "/sys/bus/pci/devices/0000:42:00.0/driver_override");
+    String missing = "/sys/bus/pci/devices/0000:99:00.0/vendor";
+    List<Fact> facts = new java.util.ArrayList<>();
+    paths.forEach(p -> facts.add(Fact.file(p)));
+    facts.add(Fact.file(missing));
+    SoftAssertions soft = new SoftAssertions();
+    for (String host : lab.hosts()) {
+      for (List<String> shell : List.of(List.of("sh"), List.of("bash", "--posix"))) {
+        FactScript script = FactScript.of(facts);
+        List<String> argv = new java.util.ArrayList<>(shell);
+        argv.addAll(List.of("-c", script.script()));
+        var read = script.decode(lab.exec(host, argv.toArray(String[]::new)).getBytes(StandardCharsets.UTF_8));
+        for (String p : paths) {
+          soft.assertThat(read.get(Fact.file(p))).as(host + " " + shell + " " + p)
+              .isEqualTo(new FactResult.Content(lab.exec(host, "cat", p).getBytes(StandardCharsets.UTF_8)));
+        }
+        soft.assertThat(read.get(Fact.file(missing))).as(host + " " + shell + " " + missing).isInstanceOf(FactResult.Missing.class);
+      }
+    }
     soft.assertAll();
   }
 }
