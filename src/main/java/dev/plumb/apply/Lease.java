@@ -139,8 +139,9 @@ public final class Lease implements AutoCloseable {
     String lock = Shell.quote(dir + "/lease");
     String holderFile = Shell.quote(dir + "/lease.holder");
     String gen = Shell.quote(dir + "/lease.gen");
-    // The generation by the shell's own read (no process: this runs on every host at every read of facts).
-    return Fact.command("g=0; if [ -f " + gen + " ] && [ -r " + gen + " ]; then g=; read -r g <" + gen + "; fi; printf 'gen %s\\n' \"$g\"\n"
+    // The generation by the shell's own read (no process: this runs on every host at every read of
+    // facts), inline (no subshell); flock and cat run only while a holder is recorded.
+    return Fact.Command.inline("g=0; if [ -f " + gen + " ] && [ -r " + gen + " ]; then g=; read -r g <" + gen + "; fi; printf 'gen %s\\n' \"$g\"\n"
         + "if [ -s " + holderFile + " ] && command -v flock >/dev/null 2>&1 && ! flock -n -s " + lock
         + " true 2>/dev/null; then cat " + holderFile + "; fi");
   }

@@ -20,9 +20,45 @@ public sealed interface Fact {
   /**
    * The stdout and exit status of a shell snippet run with /bin/sh. The snippet is module code;
    * any user value inside it must have been quoted with {@code Shell.quote}. Stdin is empty and
-   * stderr is discarded, so a snippet cannot disturb the framing or hang on input.
+   * stderr is discarded, so a snippet cannot disturb the framing or hang on input. A snippet sets
+   * every variable it reads: an inline snippet before it may have set any name.
+   *
+   * <p>A snippet runs in a subshell of the fact script's shell, so that nothing it does outlives it:
+   * a fork, about 0.4 ms of host time, at every read of facts (every cycle of {@code plumb watch}).
+   * An {@link #inline} snippet runs in the script's own shell instead, as the body of a function (so
+   * it ends with {@code return N}, never {@code exit}). That shell is kept from cycle to cycle by
+   * the watch, and runs the facts after it: the snippet must leave it as it found it. It does not
+   * {@code exit}, {@code exec}, {@code cd} (or restores the directory it left), {@code set},
+   * {@code shift}, {@code trap}, {@code umask}, {@code unset}, or read stdin; it assigns only
+   * variables it initialises itself, never PATH, IFS or another variable of the environment (a
+   * command's own {@code PATH=... cmd} is fine), and no variable or function named {@code plumb_*}:
+   * those are the script's own. Nor may it make a non-interactive shell exit: a special builtin's
+   * error (its redirection's included), {@code ${x?}}, a bad arithmetic expansion. A snippet may
+   * still start processes; inline, it saves the fork around them.
+   *
+   * <p>How a snippet runs is not what it reads: two commands with the same script are equal, and a
+   * script declared inline anywhere runs inline ({@code FactScript}).
    */
-  record Command(String script) implements Fact {}
+  record Command(String script, boolean inline) implements Fact {
+    public Command(String script) {
+      this(script, false);
+    }
+
+    /** A snippet that keeps {@link Command}'s contract for running in the script's own shell. */
+    public static Command inline(String script) {
+      return new Command(script, true);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Command c && java.util.Objects.equals(c.script, script);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hashCode(script);
+    }
+  }
 
   /**
    * Every regular file a shell glob matches, with its content, framed by the fact script's own

@@ -31,6 +31,11 @@ public record FactDef<T>(Fact fact, Function<FactResult, T> parser) {
     return new FactDef<>(Fact.command(script), r -> parse.apply(output(r)));
   }
 
+  /** A command's exit status and stdout, parsed; the command runs in the script's own shell ({@link Fact.Command#inline}). */
+  public static <T> FactDef<T> inlineCommand(String script, Function<FactResult.Output, T> parse) {
+    return new FactDef<>(Fact.Command.inline(script), r -> parse.apply(output(r)));
+  }
+
   /** The files a glob matches, path to content, parsed. */
   public static <T> FactDef<T> files(String glob, Function<Map<String, String>, T> parse) {
     return new FactDef<>(Fact.files(glob), r -> parse.apply(FileListing.parse(output(r).text())));

@@ -55,8 +55,12 @@ public final class FactScript {
   }
 
   static FactScript of(Iterable<Fact> facts, String delimiter) {
-    List<Fact> unique = new ArrayList<>(new java.util.LinkedHashSet<>(asList(facts)));
-    return new FactScript(delimiter, unique);
+    // Equal facts read once; a command declared inline anywhere runs inline (its script keeps the contract).
+    Map<Fact, Fact> unique = new LinkedHashMap<>();
+    for (Fact f : asList(facts)) {
+      unique.merge(f, f, (kept, again) -> kept instanceof Fact.Command c && !c.inline() ? again : kept);
+    }
+    return new FactScript(delimiter, new ArrayList<>(unique.values()));
   }
 
   private static List<Fact> asList(Iterable<Fact> facts) {
@@ -125,56 +129,64 @@ public final class FactScript {
       + "[ -n \"$plumb_c$plumb_l\" ] || return 1; [ -z \"$plumb_l\" ] || [ \"$2\" != lines ] || return 1\n"
       + "printf '%s%s' \"$plumb_c\" \"$plumb_l\"; }\n";
 
-  /** The shell script (POSIX sh, fed on stdin to {@code /bin/sh -s}). */
+  /**
+   * The shell script (POSIX sh, fed on stdin to {@code /bin/sh -s}). Its own variables and functions
+   * are named {@code plumb_*}, a prefix no snippet uses ({@link Fact.Command}): an inline snippet
+   * runs in the same shell, and one that set the delimiter or the status would forge the framing.
+   */
   public String script() {
     StringBuilder s = new StringBuilder();
-    s.append("D=").append(delimiter).append('\n');
+    s.append("plumb_D=").append(delimiter).append('\n');
     s.append("LC_ALL=C; export LC_ALL\n");
-    // bd: the indexes read in the batch (reset: a kept shell runs this script again and again).
-    s.append("bd=\n");
+    // plumb_bd: the indexes read in the batch (reset: a kept shell runs this script again and again).
+    s.append("plumb_bd=\n");
     if (facts.stream().anyMatch(f -> f instanceof Fact.File file && kernelAttribute(file.path()))) {
       s.append(KERNEL_READ);
     }
     if (batched()) {
-      s.append("set --; bi=\n");
+      s.append("set --; plumb_bi=\n");
       for (int i = 0; i < facts.size(); i++) {
         if (inBatch(facts.get(i)) && facts.get(i) instanceof Fact.File f) {
           String p = Shell.quote(f.path());
           s.append("[ -f ").append(p).append(" ] && [ -r ").append(p).append(" ] && { set -- \"$@\" ").append(p)
-              .append("; bi=\"$bi ").append(i).append("\"; }\n");
+              .append("; plumb_bi=\"$plumb_bi ").append(i).append("\"; }\n");
         }
       }
       // One size per file, in order; the files of size 0 are dropped from the batch ("$@" is
       // rotated: each file shifted off and appended again when it stays).
-      s.append("if [ $# -gt 0 ] && z=$(stat -L -c %s -- \"$@\" 2>/dev/null); then bs=\n")
-          .append("for n in $z; do i=${bi# }; i=${i%% *}; bi=${bi# }; bi=${bi#\"$i\"}; f=$1; shift; ")
-          .append("if [ \"$n\" -gt 0 ] 2>/dev/null; then set -- \"$@\" \"$f\"; bs=\"$bs $i $n\"; bd=\"$bd $i\"; fi; done\n")
-          .append("if [ -n \"$bd\" ]; then printf '%s B BEGIN%s\\n' \"$D\" \"$bs\"; cat -- \"$@\" 2>/dev/null; ")
-          .append("printf '\\n%s B END %s\\n' \"$D\" \"$?\"; fi; fi\n");
+      s.append("if [ $# -gt 0 ] && plumb_z=$(stat -L -c %s -- \"$@\" 2>/dev/null); then plumb_bs=\n")
+          .append("for plumb_n in $plumb_z; do plumb_i=${plumb_bi# }; plumb_i=${plumb_i%% *}; plumb_bi=${plumb_bi# }; ")
+          .append("plumb_bi=${plumb_bi#\"$plumb_i\"}; plumb_f=$1; shift; if [ \"$plumb_n\" -gt 0 ] 2>/dev/null; then ")
+          .append("set -- \"$@\" \"$plumb_f\"; plumb_bs=\"$plumb_bs $plumb_i $plumb_n\"; plumb_bd=\"$plumb_bd $plumb_i\"; fi; done\n")
+          .append("if [ -n \"$plumb_bd\" ]; then printf '%s B BEGIN%s\\n' \"$plumb_D\" \"$plumb_bs\"; cat -- \"$@\" 2>/dev/null; ")
+          .append("printf '\\n%s B END %s\\n' \"$plumb_D\" \"$?\"; fi; fi\n");
     }
     for (int i = 0; i < facts.size(); i++) {
       boolean file = inBatch(facts.get(i));
       if (file) {
-        s.append("case \" $bd \" in *\" ").append(i).append(" \"*) ;; *)\n"); // unless read in the batch
+        s.append("case \" $plumb_bd \" in *\" ").append(i).append(" \"*) ;; *)\n"); // unless read in the batch
       }
-      s.append("printf '%s ").append(i).append(" BEGIN\\n' \"$D\"\n");
+      s.append("printf '%s ").append(i).append(" BEGIN\\n' \"$plumb_D\"\n");
       if (facts.get(i) instanceof Fact.File f) {
         String p = Shell.quote(f.path());
         if (kernelAttribute(f.path())) {
-          s.append("if plumb_kr ").append(p).append(f.path().startsWith("/proc/sys/") ? " lines" : "").append("; then s=ok; el");
+          s.append("if plumb_kr ").append(p).append(f.path().startsWith("/proc/sys/") ? " lines" : "").append("; then plumb_s=ok; el");
         }
         s.append("if [ -e ").append(p).append(" ] || [ -L ").append(p).append(" ]; then ")
-            .append("if cat -- ").append(p).append(" 2>/dev/null; then s=ok; else s=unreadable; fi; ")
-            .append("else s=missing; fi\n");
+            .append("if cat -- ").append(p).append(" 2>/dev/null; then plumb_s=ok; else plumb_s=unreadable; fi; ")
+            .append("else plumb_s=missing; fi\n");
+      } else if (facts.get(i) instanceof Fact.Command c && c.inline()) {
+        // The body of a function, run in this shell: no fork (Fact.Command's contract).
+        s.append("plumb_fact() {\n").append(c.script()).append("\n}; plumb_fact </dev/null 2>/dev/null; plumb_s=\"exit $?\"\n");
       } else if (facts.get(i) instanceof Fact.Command c) {
-        s.append("(\n").append(c.script()).append("\n) </dev/null 2>/dev/null; s=\"exit $?\"\n");
+        s.append("(\n").append(c.script()).append("\n) </dev/null 2>/dev/null; plumb_s=\"exit $?\"\n");
       } else if (facts.get(i) instanceof Fact.Files f) {
         // Each file framed with this run's delimiter, its path ended by NUL (which no path holds).
-        s.append("for f in ").append(f.glob()).append("; do [ -f \"$f\" ] || continue; ")
-            .append("printf '%s ").append(i).append(" FILE %s\\000' \"$D\" \"$f\"; cat -- \"$f\" 2>/dev/null; ")
-            .append("printf '\\n%s ").append(i).append(" EOF\\n' \"$D\"; done; s=\"exit 0\"\n");
+        s.append("for plumb_f in ").append(f.glob()).append("; do [ -f \"$plumb_f\" ] || continue; ")
+            .append("printf '%s ").append(i).append(" FILE %s\\000' \"$plumb_D\" \"$plumb_f\"; cat -- \"$plumb_f\" 2>/dev/null; ")
+            .append("printf '\\n%s ").append(i).append(" EOF\\n' \"$plumb_D\"; done; plumb_s=\"exit 0\"\n");
       }
-      s.append("printf '\\n%s ").append(i).append(" END %s\\n' \"$D\" \"$s\"\n");
+      s.append("printf '\\n%s ").append(i).append(" END %s\\n' \"$plumb_D\" \"$plumb_s\"\n");
       if (file) {
         s.append(";;\nesac\n");
       }

@@ -253,7 +253,7 @@ final class ScriptedHost {
   /** Answers plumb's fact script (see FactScript) from this host's state. */
   private byte[] facts(String script) {
     String[] lines = script.split("\n", -1);
-    String delimiter = lines[0].substring("D=".length());
+    String delimiter = lines[0].substring("plumb_D=".length());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int i = 0;
     for (int at = 0; at < lines.length; at++) {
@@ -270,8 +270,8 @@ final class ScriptedHost {
         if (content != null) {
           out.writeBytes(content);
         }
-      } else if (next.startsWith("for f in ")) {
-        dev.plumb.facts.Fact.Files glob = dev.plumb.facts.Fact.files(next.substring("for f in ".length(), next.indexOf("; do ")));
+      } else if (next.startsWith("for plumb_f in ")) {
+        dev.plumb.facts.Fact.Files glob = dev.plumb.facts.Fact.files(next.substring("for plumb_f in ".length(), next.indexOf("; do ")));
         for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
           if (glob.matches(f.getKey())) {
             out.writeBytes((delimiter + " " + i + " FILE " + f.getKey() + "\0").getBytes(StandardCharsets.UTF_8));
@@ -283,7 +283,8 @@ final class ScriptedHost {
       } else {
         StringBuilder body = new StringBuilder();
         int j = at + 2;
-        for (; !lines[j].startsWith(") </dev/null 2>/dev/null; s="); j++) {
+        // A snippet's lines, up to the end of its subshell, or of its function when inline.
+        for (; !lines[j].startsWith(") </dev/null 2>/dev/null; plumb_s=") && !lines[j].startsWith("}; plumb_fact </dev/null"); j++) {
           body.append(body.length() == 0 ? "" : "\n").append(lines[j]);
         }
         FactResult.Output o = commandFacts.getOrDefault(body.toString(), FactResult.output(127, ""));

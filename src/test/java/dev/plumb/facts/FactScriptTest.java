@@ -177,7 +177,7 @@ class FactScriptTest {
 
       @Override
       public dev.plumb.transport.ExecResult exec(String command, byte[] stdin, Duration timeout) {
-        String d = new String(stdin, StandardCharsets.UTF_8).lines().findFirst().orElseThrow().substring(2);
+        String d = new String(stdin, StandardCharsets.UTF_8).lines().findFirst().orElseThrow().substring("plumb_D=".length());
         String extra = execs[0]++ == 0 ? "X" : "";
         String out = d + " B BEGIN 0 1 1 1 2 1\nabc" + extra + "\n" + d + " B END 0\n";
         return new dev.plumb.transport.ExecResult(0, out.getBytes(StandardCharsets.UTF_8), new byte[0]);
@@ -337,6 +337,60 @@ class FactScriptTest {
       for (String p : text) {
         assertThat(noPath.get(Fact.file(p))).as(shell + " without PATH " + p).isEqualTo(asCatReadsIt(p));
       }
+    }
+  }
+
+  @Test
+  void of_sameScriptInlineOrNot_isOneFact_runInline() {
+    assertThat(Fact.Command.inline("echo x")).isEqualTo(Fact.command("echo x")).hasSameHashCodeAs(Fact.command("echo x"));
+    FactScript script = FactScript.of(List.of(Fact.command("echo x"), Fact.file("/a"), Fact.Command.inline("echo x")), D);
+    assertThat(script.facts()).hasSize(2);
+    assertThat(((Fact.Command) script.facts().get(0)).inline()).isTrue();
+    assertThat(script.script()).contains("plumb_fact() {\necho x\n}").doesNotContain("(\necho x\n)");
+  }
+
+  @Test
+  void read_inlineSnippet_runsInTheScriptsShell_returningItsStatus() throws Exception {
+    // No subshell: what an inline snippet sets, the facts after it see (which is why snippets set
+    // every variable they read); a subshell's assignments die with it.
+    List<Fact> facts = List.of(Fact.command("y=sub; echo sub"), Fact.Command.inline("x=inline; printf %s \"$x\"; return 4"),
+        Fact.command("echo \"${x-unset} ${y-unset}\""));
+    for (List<String> shell : shells()) {
+      FactScript script = FactScript.of(facts, D);
+      Map<Fact, FactResult> read = script.decode(run(shell, script.script(), "/usr/bin:/bin").stdout());
+      assertThat(read.get(facts.get(1))).as(shell.toString()).isEqualTo(FactResult.output(4, "inline"));
+      assertThat(read.get(facts.get(2))).as(shell.toString()).isEqualTo(FactResult.output(0, "inline unset\n"));
+    }
+  }
+
+  @Test
+  void read_inlineSnippetsAssigningEveryShortName_cannotBreakTheFraming(@TempDir Path dir) throws Exception {
+    // The script's own names are plumb_*: a snippet may set D, s, i, n, f, z, bd, bi, bs (the
+    // names the script used before); the batch, the files after it and the statuses still decode.
+    String clobber = "D=PLUMB-forged; s=ok; i=0; n=999; f=/; z='0 1'; bd=' 0 1 2 3 4 5 6 7'; bi=' 9'; bs=' 0 1'; "
+        + "l=; c=; nl=; printf '%s' \"$D\"; return 7";
+    List<Fact> facts = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      facts.add(Fact.file(Files.writeString(dir.resolve("f" + k), "file " + k + "\n").toString()));
+    }
+    facts.add(Fact.Command.inline(clobber));
+    facts.add(Fact.file(Files.writeString(dir.resolve("after"), "after\n").toString()));
+    facts.add(Fact.files(dir + "/f*"));
+    facts.add(Fact.file("/proc/cmdline"));
+    facts.add(Fact.file(dir.resolve("missing").toString()));
+    for (List<String> shell : shells()) {
+      // Twice in one shell, as a kept shell runs it.
+      FactScript script = FactScript.of(facts, D);
+      byte[] out = run(shell, "{\n" + script.script() + "\n} </dev/null\n{\n" + script.script() + "\n} </dev/null\n", "/usr/bin:/bin").stdout();
+      Map<Fact, FactResult> read = script.decode(java.util.Arrays.copyOfRange(out, out.length / 2, out.length));
+      for (int k = 0; k < 3; k++) {
+        assertThat(read.get(facts.get(k))).as(shell + " f" + k).isEqualTo(new FactResult.Content(("file " + k + "\n").getBytes(StandardCharsets.UTF_8)));
+      }
+      assertThat(read.get(facts.get(3))).as(shell.toString()).isEqualTo(FactResult.output(7, "PLUMB-forged"));
+      assertThat(read.get(facts.get(4))).isEqualTo(new FactResult.Content("after\n".getBytes(StandardCharsets.UTF_8)));
+      assertThat(((FactResult.Output) read.get(facts.get(5))).text()).contains("file 2");
+      assertThat(read.get(facts.get(6))).isEqualTo(asCatReadsIt("/proc/cmdline"));
+      assertThat(read.get(facts.get(7))).isInstanceOf(FactResult.Missing.class);
     }
   }
 }

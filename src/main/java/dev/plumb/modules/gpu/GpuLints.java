@@ -70,9 +70,12 @@ final class GpuLints {
 
   /** intel_iommu on an AMD CPU, amd_iommu on an Intel one. */
   static final class IommuVendor implements HostLint {
-    /** {@code grep -m1 '^vendor_id' /proc/cpuinfo}, output and exit status, by the shell alone (no process). */
-    static final Fact.Command CPU_VENDOR = Fact.command("while IFS= read -r l || [ -n \"$l\" ]; do "
-        + "case $l in vendor_id*) printf '%s\\n' \"$l\"; exit 0;; esac; done </proc/cpuinfo || exit 2; exit 1");
+    /**
+     * {@code grep -m1 '^vendor_id' /proc/cpuinfo}, output and exit status, by the shell alone (no
+     * process), inline (no subshell: it returns, never exits).
+     */
+    static final Fact.Command CPU_VENDOR = Fact.Command.inline("while IFS= read -r l || [ -n \"$l\" ]; do "
+        + "case $l in vendor_id*) printf '%s\\n' \"$l\"; return 0;; esac; done </proc/cpuinfo || return 2; return 1");
 
     @Override
     public String name() {

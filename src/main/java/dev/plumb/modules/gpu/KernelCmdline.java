@@ -43,7 +43,7 @@ public final class KernelCmdline implements Module {
   static final String EFI_CFG_GLOB = "/boot/efi/EFI/*/grub.cfg";
   static final FactDef<Map<String, String>> GRUB_D = GpuFacts.listing(GRUB_D_GLOB);
   static final FactDef<Map<String, String>> EFI_CFGS = GpuFacts.listing(EFI_CFG_GLOB);
-  static final Fact.Command GRUBBY = Fact.command("command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT");
+  static final Fact.Command GRUBBY = Fact.Command.inline("command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT");
   static final String BLS_ENTRIES = "/boot/loader/entries/*.conf";
 
   private static final ModuleSpec SPEC = ModuleSpec.of("kernel_cmdline",

@@ -47,14 +47,16 @@ record PciDevices(List<Device> devices, Map<String, List<String>> groups) {
   // device ("-" for no driver or no group). Shell builtins only (it runs on every host each watch
   // cycle): `read` for the one-line sysfs attributes, `cd -P` to name a link's target (sysfs
   // links end at the driver's or the group's own directory, so its name is the link's basename).
-  static final Fact.Command FACT = Fact.command(
-      "for g in /sys/kernel/iommu_groups/*; do [ -d \"$g/devices\" ] || continue; printf 'group %s' \"${g##*/}\"; "
+  // Inline (no subshell): it goes back to the directory it found (or to / if that one is gone), so
+  // the kept shell's directory never drifts into sysfs.
+  static final Fact.Command FACT = Fact.Command.inline(
+      "o=$PWD; for g in /sys/kernel/iommu_groups/*; do [ -d \"$g/devices\" ] || continue; printf 'group %s' \"${g##*/}\"; "
           + "for m in \"$g\"/devices/*; do [ -e \"$m\" ] && printf ' %s' \"${m##*/}\"; done; echo; done; "
           + "for d in /sys/bus/pci/devices/*; do [ -r \"$d/vendor\" ] || continue; "
           + "dr=; [ -L \"$d/driver\" ] && cd -P \"$d/driver\" 2>/dev/null && dr=${PWD##*/}; [ -n \"$dr\" ] || dr=-; "
           + "g=; [ -L \"$d/iommu_group\" ] && cd -P \"$d/iommu_group\" 2>/dev/null && g=${PWD##*/}; [ -n \"$g\" ] || g=-; "
           + "v=; read -r v <\"$d/vendor\"; p=; read -r p <\"$d/device\"; c=; read -r c <\"$d/class\"; "
-          + "echo \"dev ${d##*/} $v $p $c $dr $g\"; done; true");
+          + "echo \"dev ${d##*/} $v $p $c $dr $g\"; done; cd \"$o\" 2>/dev/null || cd /; true");
 
   static PciDevices read(FactSet facts) {
     return parse(facts.command(FACT.script()).text());

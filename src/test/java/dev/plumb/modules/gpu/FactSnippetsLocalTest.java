@@ -47,4 +47,41 @@ class FactSnippetsLocalTest {
     EXAMPLES.forEach((m, p) -> assertThat(m.diff(Params.of(p, m.params()), read)).isNotNull());
     PciDevices.read(read).devices().forEach(d -> assertThat(d.vendor()).matches("[0-9a-f]{4}"));
   }
+
+  /**
+   * The inline snippets run in the fact script's own shell, which the watch keeps from cycle to
+   * cycle: run twice there (dash, and bash as sh), they leave its directory, PATH, IFS, options,
+   * positional parameters, umask and traps as they found them, and give the same output both times.
+   */
+  @Test
+  void inlineSnippets_leaveTheKeptShellAsTheyFoundIt() throws Exception {
+    Set<Fact> facts = new LinkedHashSet<>();
+    EXAMPLES.forEach((m, p) -> facts.addAll(m.facts(Params.of(p, m.params()))));
+    facts.add(GpuLints.IommuVendor.CPU_VENDOR);
+    facts.add(dev.plumb.apply.Lease.PROBE);
+    List<Fact.Command> inline = facts.stream().filter(f -> f instanceof Fact.Command c && c.inline())
+        .map(f -> (Fact.Command) f).toList();
+    assertThat(inline).contains(PciDevices.FACT, GpuLints.IommuVendor.CPU_VENDOR, GpuFacts.TOOLS, GpuFacts.LOADED_MODULES,
+        KernelCmdline.GRUBBY, (Fact.Command) dev.plumb.apply.Lease.PROBE);
+    String script = dev.plumb.facts.FactScript.of(List.copyOf(inline)).script();
+    String state = "printf '[%s|%s|%s|%s|%s|' \"$PWD\" \"$PATH\" \"$IFS\" \"$-\" \"$*\"; umask; trap; echo ]\n";
+    for (List<String> shell : List.of(List.of("/bin/sh"), List.of("/bin/bash", "--posix"))) {
+      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(shell.get(0)))) {
+        continue;
+      }
+      java.nio.file.Path home = java.nio.file.Files.createTempDirectory("plumb-cwd");
+      List<String> argv = new java.util.ArrayList<>(shell);
+      argv.addAll(List.of("-c", "set -- a 'b c'; cd " + home + " || exit 9\n" + state
+          + "{\n" + script + "\n} </dev/null >/dev/null 2>&1\n" + state
+          + "{\n" + script + "\n} </dev/null >/dev/null 2>&1\n" + state));
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+      String[] states = out.split("\n\\]\n|\\]\n", -1);
+      assertThat(out).as(shell.toString()).startsWith("[" + home + "|");
+      assertThat(states[1]).as(shell.toString()).isEqualTo(states[0]);
+      assertThat(states[2]).as(shell.toString()).isEqualTo(states[0]);
+      java.nio.file.Files.delete(home);
+    }
+  }
 }

@@ -11,7 +11,6 @@ import dev.plumb.lab.Lab;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
@@ -27,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * none, two cards, Ubuntu 22.04's built-in vfio and /proc/modules, Rocky 9 with a pending kernel
  * (grubby's default; the next boot's modules.builtin is another kernel's), CentOS 7's linux16
  * line, an EFI host with several configs and releases that are regex-special or look like numbers,
- * an AMD CPU, no lease yet, a lease taken, a lease held.
+ * an AMD CPU, no lease yet, a lease taken, a lease held. The snippets now run as the fact script
+ * runs them (the inline ones in its own shell, {@link Fact.Command#inline}), under dash and under
+ * bash as sh (EL's), and the kept shell is left as they found it.
  */
 class ForklessSnippetsIT {
   /**
@@ -45,6 +46,12 @@ class ForklessSnippetsIT {
           + "g=; [ -L \"$d/iommu_group\" ] && g=$(readlink \"$d/iommu_group\"); g=${g##*/}; [ -n \"$g\" ] || g=-; "
           + "echo \"dev ${d##*/} $(cat \"$d/vendor\") $(cat \"$d/device\") $(cat \"$d/class\") $dr $g\"; done; true",
       "cpu vendor", "grep -m1 '^vendor_id' /proc/cpuinfo",
+      "tools", "PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin; for t in update-grub grub2-mkconfig grub-mkconfig grubby "
+          + "update-initramfs dracut modprobe nvidia-smi dkms openstack virsh virt-xml nvcc cc gcc; "
+          + "do command -v \"$t\" >/dev/null 2>&1 && echo \"$t\"; done; [ -d /sys/firmware/efi ] && echo efi; true",
+      "grubby probe", "command -v grubby >/dev/null 2>&1 && grubby --info=DEFAULT",
+      "loaded modules", "if [ -r /proc/modules ]; then cut -d' ' -f1 /proc/modules; "
+          + "else for f in /sys/module/*/initstate; do [ -e \"$f\" ] || continue; d=${f%/initstate}; echo \"${d##*/}\"; done; fi",
       "lease probe", "printf 'gen %s\\n' \"$(cat '/run/plumb/lease.gen' 2>/dev/null || echo 0)\"\n"
           + "if [ -s '/run/plumb/lease.holder' ] && command -v flock >/dev/null 2>&1 && ! flock -n -s '/run/plumb/lease'"
           + " true 2>/dev/null; then cat '/run/plumb/lease.holder'; fi",
@@ -66,6 +73,9 @@ class ForklessSnippetsIT {
   private static final Map<String, Fact.Command> NOW = Map.of(
       "pci devices", PciDevices.FACT,
       "cpu vendor", GpuLints.IommuVendor.CPU_VENDOR,
+      "tools", GpuFacts.TOOLS,
+      "grubby probe", KernelCmdline.GRUBBY,
+      "loaded modules", GpuFacts.LOADED_MODULES,
       "lease probe", (Fact.Command) Lease.PROBE,
       "next kernel", (Fact.Command) NextKernel.FACT.fact());
 
@@ -92,6 +102,11 @@ class ForklessSnippetsIT {
       "printf 'kernel/one.ko\\n' >/lib/modules/1.00/modules.builtin",
       "printf 'kernel/nine.ko\\n' >/lib/modules/9/modules.builtin");
 
+  /** dash (Ubuntu's sh, and the lab's) and bash as sh (EL's). */
+  private static final List<List<String>> SHELLS = List.of(List.of("sh"), List.of("bash", "--posix"));
+
+  private static final List<String> SH = SHELLS.get(0);
+
   private static Lab lab;
 
   @BeforeAll
@@ -115,24 +130,45 @@ class ForklessSnippetsIT {
     }
   }
 
-  /** stdout, then the exit status, of a snippet run as the fact script runs it (stdin and stderr closed off). */
-  private static String run(String host, String snippet) {
-    return lab.exec(host, "sh", "-c", "(\n" + snippet + "\n) </dev/null 2>/dev/null; echo \"[exit $?]\"");
+  private static String exec(String host, List<String> shell, String script) {
+    List<String> argv = new java.util.ArrayList<>(shell);
+    argv.addAll(List.of("-c", script));
+    return lab.exec(host, argv.toArray(String[]::new));
   }
 
-  private static Map<String, String> outputs(String host, Map<String, String> snippets) {
-    Map<String, String> out = new LinkedHashMap<>();
-    snippets.forEach((name, s) -> out.put(name, run(host, s)));
-    return out;
+  /** stdout, then the exit status, of a snippet run as the fact script ran it before: a subshell, stdin and stderr closed off. */
+  private static String runBefore(String host, List<String> shell, String snippet) {
+    return exec(host, shell, "(\n" + snippet + "\n) </dev/null 2>/dev/null; echo \"[exit $?]\"");
+  }
+
+  /** The same of a fact run by the fact script now (an inline one in the script's own shell), as plumb decodes it. */
+  private static String run(String host, List<String> shell, Fact.Command fact) {
+    FactScript script = FactScript.of(List.of(fact));
+    FactResult.Output out = (FactResult.Output) script.decode(exec(host, shell, script.script()).getBytes(StandardCharsets.UTF_8)).get(fact);
+    return out.text() + "[exit " + out.exitStatus() + "]\n";
   }
 
   private static void sameOnEveryHost(SoftAssertions soft, String state) {
-    Map<String, String> now = new LinkedHashMap<>();
-    NOW.forEach((name, f) -> now.put(name, f.script()));
     for (String host : lab.hosts()) {
-      Map<String, String> before = outputs(host, BEFORE);
-      Map<String, String> after = outputs(host, now);
-      before.forEach((name, out) -> soft.assertThat(after.get(name)).as(host + " " + state + ": " + name).isEqualTo(out));
+      for (List<String> shell : SHELLS) {
+        BEFORE.forEach((name, before) -> soft.assertThat(run(host, shell, NOW.get(name)))
+            .as(host + " " + shell + " " + state + ": " + name).isEqualTo(runBefore(host, shell, before)));
+      }
+    }
+  }
+
+  /** Every inline snippet run twice in one shell, as the watch's kept shell runs them: the shell's state is as before. */
+  private static void keptShellUnchanged(SoftAssertions soft, String state) {
+    String script = FactScript.of(List.copyOf(NOW.values())).script();
+    String show = "printf '[%s|%s|%s|%s|%s|' \"$PWD\" \"$PATH\" \"$IFS\" \"$-\" \"$*\"; umask; trap; echo ]\n";
+    for (String host : lab.hosts()) {
+      for (List<String> shell : SHELLS) {
+        String out = exec(host, shell, "set -- a 'b c'; cd /root || exit 9\n" + show + "{\n" + script + "\n} </dev/null >/dev/null 2>&1\n"
+            + show + "{\n" + script + "\n} </dev/null >/dev/null 2>&1\n" + show);
+        String[] shown = out.split("\n]\n", -1);
+        soft.assertThat(shown[0]).as(host + " " + shell + " " + state).startsWith("[/root|");
+        soft.assertThat(List.of(shown[1], shown[2])).as(host + " " + shell + " " + state + ": the kept shell").containsOnly(shown[0]);
+      }
     }
   }
 
@@ -140,22 +176,26 @@ class ForklessSnippetsIT {
   void rewrittenSnippets_printWhatTheOldOnesPrinted_onEveryShapeOfHost() {
     SoftAssertions soft = new SoftAssertions();
     sameOnEveryHost(soft, "fresh");
-    assertThat(run("lab04", NOW.get("cpu vendor").script())).contains("AuthenticAMD");
-    assertThat(run("lab01", NOW.get("pci devices").script())).contains("nouveau 13");
-    assertThat(run("lab03", NOW.get("next kernel").script()))
+    keptShellUnchanged(soft, "fresh");
+    assertThat(run("lab04", SH, NOW.get("cpu vendor"))).contains("AuthenticAMD");
+    assertThat(run("lab01", SH, NOW.get("pci devices"))).contains("nouveau 13");
+    assertThat(run("lab02", SH, NOW.get("loaded modules"))).contains("nouveau\n");
+    assertThat(run("lab01", SH, NOW.get("tools"))).contains("update-grub\n");
+    assertThat(run("lab03", SH, NOW.get("next kernel")))
         .contains("grubby /boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64\n").contains("kernel 5.14.0-362.8.1.el9_3.x86_64\n");
 
     // lab05 made an EFI host (the lab has no knob for it) whose configs name releases that are
     // regex-special or look like numbers: 1.0 and 1.00 are two, 10 sorts before 9, as bytes (10
     // named last, so that awk compares it with 9 first: as numbers it would stay after it).
     lab.exec("lab05", "sh", "-c", ODD_KERNELS);
-    assertThat(run("lab05", NOW.get("next kernel").script()))
+    assertThat(run("lab05", SH, NOW.get("next kernel")))
         .contains("\nefi\n", "cfg /boot/efi/EFI/aa/grub.cfg \n", "cfg /boot/efi/EFI/zz/grub.cfg (hd0,gpt2)/vmlinuz-1.00\n")
         .contains("kernel 1.0\nkernel 1.00\nbuiltin 1.00 one\nkernel 10\nheaders 10\nkernel 3.10.0-1160.el7.x86_64\n")
         .contains("kernel 5.4.0+x^y$z.(1)|2\nheaders 5.4.0+x^y$z.(1)|2\nbuiltin 5.4.0+x^y$z.(1)|2 vfio\n"
             + "builtin 5.4.0+x^y$z.(1)|2 \nbuiltin 5.4.0+x^y$z.(1)|2 plain\nbuiltin 5.4.0+x^y$z.(1)|2 b\n")
         .contains("kernel 9\nbuiltin 9 nine\n[exit 0]").doesNotContain("unused");
     sameOnEveryHost(soft, "lab05 an EFI host with odd releases");
+    keptShellUnchanged(soft, "lab05 an EFI host with odd releases");
 
     // Converged and rebooted: the card bound to vfio-pci, a lease taken once (lease.gen), none held.
     StringWriter out = new StringWriter();
@@ -163,16 +203,18 @@ class ForklessSnippetsIT {
     int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "apply", "--no-record", "--no-color",
         "-i", lab.inventory().toString(), "-l", "lab01", "--reboot", "if-needed", "playbooks/gpu-hypervisor.yml");
     assertThat(exit).as(out + "\n" + err).isZero();
-    assertThat(run("lab01", NOW.get("pci devices").script())).contains("vfio-pci 13");
-    assertThat(run("lab01", NOW.get("lease probe").script())).startsWith("gen 1\n");
+    assertThat(run("lab01", SH, NOW.get("pci devices"))).contains("vfio-pci 13");
+    assertThat(run("lab01", SH, NOW.get("lease probe"))).startsWith("gen 1\n");
     sameOnEveryHost(soft, "after an apply with a reboot");
+    keptShellUnchanged(soft, "after an apply with a reboot");
 
     // A lease held by another run: the probe prints its holder.
     lab.exec("lab02", "sh", "-c", "mkdir -p /run/plumb && echo 'run r1 from c1 pid 1 since 2026-01-01T00:00:00Z' "
         + "> /run/plumb/lease.holder && echo 4 > /run/plumb/lease.gen && "
         + "(flock /run/plumb/lease sleep 15 </dev/null >/dev/null 2>&1 &)");
-    assertThat(run("lab02", NOW.get("lease probe").script())).contains("gen 4\nrun r1");
+    assertThat(run("lab02", SH, NOW.get("lease probe"))).contains("gen 4\nrun r1");
     sameOnEveryHost(soft, "with a lease held on lab02");
+    keptShellUnchanged(soft, "with a lease held on lab02");
     soft.assertAll();
   }
 
