@@ -23,7 +23,8 @@ public final class GitSystemConfig {
 
   /**
    * Sets the path, once per process (JGit's file system object is process-wide). Called where a
-   * repository is opened (Ledger.find, plan --against, pull), not at start: initialising JGit's
+   * repository is opened (RepoState.open, which Ledger.find and every other opener in this package
+   * use; plan --against; pull), not at start: initialising JGit's
    * file system object alone loads a few hundred classes, which a run that opens no repository
    * (lint, a converged check) must not pay.
    */

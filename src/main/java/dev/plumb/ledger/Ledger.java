@@ -1,6 +1,5 @@
 package dev.plumb.ledger;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -42,10 +40,7 @@ public final class Ledger implements AutoCloseable {
 
   /** The ledger of the git repository containing {@code start}, if it is in one. */
   public static Optional<Ledger> find(Path start) throws IOException {
-    GitSystemConfig.useWithoutRunningGit();
-    FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(start.toAbsolutePath().toFile());
-    File gitDir = builder.getGitDir();
-    return gitDir == null ? Optional.empty() : Optional.of(new Ledger(builder.build()));
+    return RepoState.open(start).map(Ledger::new);
   }
 
   /**

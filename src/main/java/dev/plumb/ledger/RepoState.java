@@ -36,6 +36,7 @@ public record RepoState(String commit, boolean dirty) {
 
   /** The repository containing {@code path} (a file or directory), if any. */
   public static Optional<Repository> open(Path path) throws IOException {
+    GitSystemConfig.useWithoutRunningGit();
     Path start = path.toAbsolutePath().normalize();
     if (!java.nio.file.Files.isDirectory(start) && start.getParent() != null) {
       start = start.getParent();
