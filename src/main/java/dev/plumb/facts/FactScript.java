@@ -105,8 +105,11 @@ public final class FactScript {
       return false;
     }
     String name = path.substring(path.lastIndexOf('/') + 1);
-    return !(name.equals("config") || name.equals("rom") || name.equals("vpd") || name.matches("resource\\d+(_wc)?"));
+    return !(name.equals("config") || name.equals("rom") || name.equals("vpd") || PCI_RESOURCE.matcher(name).matches());
   }
+
+  /** A PCI function's BAR files ({@code resource0}, {@code resource2_wc}): compiled once, as this runs at every read of facts. */
+  private static final java.util.regex.Pattern PCI_RESOURCE = java.util.regex.Pattern.compile("resource\\d+(_wc)?");
 
   /** Under /sys, binary attributes ({@code /sys/firmware}) and other file systems than sysfs. */
   private static final List<String> NOT_SYSFS =
