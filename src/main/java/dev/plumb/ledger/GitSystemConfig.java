@@ -32,11 +32,16 @@ public final class GitSystemConfig {
     if (!set) {
       synchronized (GitSystemConfig.class) {
         if (!set) {
-          FS.DETECTED.setGitSystemConfig(path(System.getenv()));
+          tell(FS.DETECTED, System.getenv());
           set = true;
         }
       }
     }
+  }
+
+  /** Tells {@code fs} the system configuration file git reads under {@code env}. */
+  static void tell(FS fs, Map<String, String> env) {
+    fs.setGitSystemConfig(path(env));
   }
 
   /** The system configuration file git reads under this environment. */

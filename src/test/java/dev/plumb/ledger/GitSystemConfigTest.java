@@ -21,9 +21,17 @@ class GitSystemConfigTest {
   }
 
   @Test
-  void useWithoutRunningGit_jgitAsksNoGit_andGetsThePath() {
+  void tell_setsThePath_soJGitAsksNoGit() {
+    // A file system object of its own: FS.DETECTED is process-wide, and the path git itself reports
+    // here (/etc/gitconfig) would pass without the call.
+    FS fs = FS.DETECTED.newInstance();
+    GitSystemConfig.tell(fs, Map.of("GIT_CONFIG_SYSTEM", "/opt/git/etc/gitconfig"));
+    assertThat(fs.getGitSystemConfig()).isEqualTo(new File("/opt/git/etc/gitconfig"));
+  }
+
+  @Test
+  void useWithoutRunningGit_setsTheProcessWidePath() {
     GitSystemConfig.useWithoutRunningGit();
-    // Set, JGit's holder answers without discovering (discovery runs git twice).
     assertThat(FS.DETECTED.getGitSystemConfig()).isEqualTo(GitSystemConfig.path(System.getenv()));
   }
 }
